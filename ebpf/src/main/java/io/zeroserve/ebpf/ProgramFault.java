@@ -1,0 +1,35 @@
+package io.zeroserve.ebpf;
+
+/**
+ * A run that ended abnormally: a memory violation, a helper error, a CPU budget overrun. Messages are stable
+ * lowercase phrases, for example {@code out of bounds store at 0x10000 (8 bytes) in zeroserve.request pc 41}.
+ */
+public final class ProgramFault extends Exception {
+    /** What kind of fault; tests and the server's logs match on it. */
+    public enum Kind { LOAD_OUT_OF_BOUNDS, STORE_OUT_OF_BOUNDS, HELPER_ERROR, CPU_BUDGET, CALL_DEPTH, DIVISION, INTERNAL }
+
+    private final Kind kind;
+    private final String section;
+    private final int pc;
+
+    public ProgramFault(Kind kind, String section, int pc, String message) {
+        super(message);
+        this.kind = kind;
+        this.section = section;
+        this.pc = pc;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The entry point (section) that was running. */
+    public String section() {
+        return section;
+    }
+
+    /** Instruction index in its section where the fault happened, or -1 when not tied to one. */
+    public int pc() {
+        return pc;
+    }
+}
