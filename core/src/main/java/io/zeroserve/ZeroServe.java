@@ -134,7 +134,7 @@ public final class ZeroServe implements AutoCloseable {
         ListenerConfig listenerConfig = ListenerConfig.builder().build();
         MediaContext media = MediaContext.create();
         ContentEncodingContext encoding = ContentEncodingContext.create();
-        DirectHandlers directHandlers = DirectHandlers.builder().build();
+        DirectHandlers directHandlers = io.zeroserve.http.ErrorPages.directHandlers();
         Context context = Context.create();
         return new ListenerContext() {
             @Override
