@@ -18,7 +18,7 @@ import java.lang.foreign.ValueLayout;
  */
 final class Ring implements AutoCloseable {
     /** System property that makes every ring setup fail as if the kernel refused it (tests of the fallback). */
-    static final String FAIL_SETUP_PROPERTY = "zeroserve.io_uring.failSetup";
+    static final String FAIL_SETUP_PROPERTY = io.zeroserve.net.Transports.FAIL_IO_URING_PROPERTY;
 
     private static final int PREFERRED_FLAGS = IoUring.IORING_SETUP_SINGLE_ISSUER
             | IoUring.IORING_SETUP_DEFER_TASKRUN | IoUring.IORING_SETUP_CQSIZE;
@@ -47,7 +47,8 @@ final class Ring implements AutoCloseable {
      */
     static Ring create(int entries, int cqEntries) throws NativeException {
         if (Boolean.getBoolean(FAIL_SETUP_PROPERTY)) {
-            throw new NativeException("io_uring_setup", -io.zeroserve.ffi.linux.Errno.EPERM);
+            throw new NativeException("io_uring_setup (refused by -D" + FAIL_SETUP_PROPERTY + ")",
+                    -io.zeroserve.ffi.linux.Errno.EPERM);
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = arena.allocate(IoUringParams.LAYOUT);
