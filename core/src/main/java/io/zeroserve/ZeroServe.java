@@ -88,7 +88,7 @@ public final class ZeroServe implements AutoCloseable {
         }
         site = new CurrentSite(Site.open(config.site(), config.siteOptions()));
         try {
-            transport = Transports.create(config.transport());
+            transport = createTransport(config.transport());
             streamExecutor = Executors.newVirtualThreadPerTaskExecutor();
             RequestLog log = config.requestLogging() ? RequestLog.stderr() : null;
             ZeroServeHandler handler = new ZeroServeHandler(site, config.validateHostnames(), log);
@@ -119,6 +119,14 @@ public final class ZeroServe implements AutoCloseable {
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    private static Transport createTransport(String choice) {
+        try {
+            return Transports.create(choice);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
