@@ -52,6 +52,9 @@ public final class ZeroServeHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        if (req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+            ConnectionHost.closeAfterResponse();
+        }
         String rawPath = req.path().rawPath();
         if (log != null) {
             String query = req.query().rawValue();
