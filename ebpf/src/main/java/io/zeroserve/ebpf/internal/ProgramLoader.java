@@ -8,7 +8,6 @@ import io.zeroserve.ebpf.internal.elf.ElfObject;
 import io.zeroserve.ebpf.internal.interp.Interpreter;
 import io.zeroserve.ebpf.internal.link.LinkedObject;
 import io.zeroserve.ebpf.internal.link.Linker;
-import io.zeroserve.ebpf.internal.run.Engine;
 import io.zeroserve.ebpf.internal.run.Epoch;
 import io.zeroserve.ebpf.internal.run.Layout;
 import io.zeroserve.ebpf.internal.run.LoadedProgram;
@@ -74,10 +73,10 @@ public final class ProgramLoader {
         Epoch.requestPeriod(options.timeSlice().toNanos());
         Interpreter interpreter = new Interpreter(verified, options.stackBytes());
         if (config.mode() == Mode.INTERPRETER) {
-            return new LoadedProgram(image, interpreter, interpreter, "interpreter");
+            return new LoadedProgram(image, interpreter, interpreter, "interpreter", null);
         }
-        Engine jit = Translator.translate(image);
-        return new LoadedProgram(image, jit, interpreter, "jit");
+        var jit = Translator.translateWithReport(image);
+        return new LoadedProgram(image, jit.getKey(), interpreter, "jit", jit.getValue());
     }
 
     private static void checkOptions(String name, RuntimeOptions o) throws LoadException {

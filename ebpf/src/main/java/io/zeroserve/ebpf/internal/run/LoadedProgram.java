@@ -15,9 +15,12 @@ public final class LoadedProgram implements Program {
     private final ArenaPool pool;
     private final String engineName;
     private final Engine interpreter;
+    private final Object translation;
 
-    public LoadedProgram(ProgramImage image, Engine engine, Engine interpreter, String engineName) {
+    public LoadedProgram(ProgramImage image, Engine engine, Engine interpreter, String engineName,
+                         Object translation) {
         this.image = image;
+        this.translation = translation;
         this.engine = engine;
         this.interpreter = interpreter;
         this.entries = image.program().entries();
@@ -38,6 +41,11 @@ public final class LoadedProgram implements Program {
     /** "jit" or "interpreter": which engine runs entries (functions may still fall back individually). */
     public String engineName() {
         return engineName;
+    }
+
+    /** The translator's report ({@code Translator.Report}), or null for the interpreter. */
+    public Object translation() {
+        return translation;
     }
 
     public ProgramImage image() {
