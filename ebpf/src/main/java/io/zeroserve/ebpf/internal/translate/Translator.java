@@ -56,6 +56,8 @@ public final class Translator {
     private static final System.Logger LOG = System.getLogger("io.zeroserve.ebpf.jit");
     private static final long BASE = Layout.GUEST_BASE;
     private static final long MIN = Long.MIN_VALUE;
+    /** Estimated bytecode per region when first splitting; regions that still overflow are halved. */
+    private static final int REGION_BYTES = 11000; // estimates run high: about 6 KB of real bytecode
 
     static final ClassDesc CD_CTX = ClassDesc.of(RunContext.class.getName());
     static final ClassDesc CD_OPS = ClassDesc.of(Ops.class.getName());
@@ -106,7 +108,7 @@ public final class Translator {
     private Engine run() {
         for (Function f : program.functions()) {
             if (estimate(f.start(), f.end()) > HUGE_METHOD_LIMIT - 500) {
-                plan.put(f.index(), evenRegions(f.start(), f.end(), 4500));
+                plan.put(f.index(), evenRegions(f.start(), f.end(), REGION_BYTES));
             }
         }
         for (int attempt = 0; attempt < 24; attempt++) {
@@ -160,7 +162,7 @@ public final class Translator {
             int fn = Integer.parseInt(method.substring(1));
             Function f = program.functions().get(fn);
             if (plan.get(fn) == null) {
-                plan.put(fn, evenRegions(f.start(), f.end(), 4500));
+                plan.put(fn, evenRegions(f.start(), f.end(), REGION_BYTES));
                 return true;
             }
             // The dispatcher itself is too big: too many regions. Give up on this function.
