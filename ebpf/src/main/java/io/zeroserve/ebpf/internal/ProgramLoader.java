@@ -25,8 +25,17 @@ public final class ProgramLoader {
     /** Which engine runs the program: translated bytecode (default) or the reference interpreter. */
     public enum Mode { JIT, INTERPRETER }
 
-    /** Internal knobs for tests and benchmarks. */
-    public record Config(Mode mode, Timeslicer timeslicer) {
+    /**
+     * Internal knobs for tests and benchmarks.
+     *
+     * @param forceRegionBytes if positive, split every function into regions of about this many bytecode bytes
+     *                         (tests use it to exercise region code on small functions)
+     */
+    public record Config(Mode mode, Timeslicer timeslicer, int forceRegionBytes) {
+        public Config(Mode mode, Timeslicer timeslicer) {
+            this(mode, timeslicer, 0);
+        }
+
         public static Config defaults() {
             return new Config(Mode.JIT, Timeslicer.SYSTEM);
         }
@@ -75,7 +84,7 @@ public final class ProgramLoader {
         if (config.mode() == Mode.INTERPRETER) {
             return new LoadedProgram(image, interpreter, interpreter, "interpreter", null);
         }
-        var jit = Translator.translateWithReport(image);
+        var jit = Translator.translateWithReport(image, config.forceRegionBytes());
         return new LoadedProgram(image, jit.getKey(), interpreter, "jit", jit.getValue());
     }
 

@@ -88,26 +88,31 @@ public final class Translator {
     private final Map<Integer, String> fallback = new TreeMap<>();
     private Report report;
 
-    private Translator(ProgramImage image) {
+    private final int forceRegionBytes;
+
+    private Translator(ProgramImage image, int forceRegionBytes) {
         this.image = image;
+        this.forceRegionBytes = forceRegionBytes;
         this.program = image.program();
         this.code = program.object().code();
     }
 
     public static Engine translate(ProgramImage image) {
-        return new Translator(image).run();
+        return new Translator(image, 0).run();
     }
 
     /** Translates and also returns what was generated. */
-    public static Map.Entry<Engine, Report> translateWithReport(ProgramImage image) {
-        Translator t = new Translator(image);
+    public static Map.Entry<Engine, Report> translateWithReport(ProgramImage image, int forceRegionBytes) {
+        Translator t = new Translator(image, forceRegionBytes);
         Engine e = t.run();
         return Map.entry(e, t.report);
     }
 
     private Engine run() {
         for (Function f : program.functions()) {
-            if (estimate(f.start(), f.end()) > HUGE_METHOD_LIMIT - 500) {
+            if (forceRegionBytes > 0) {
+                plan.put(f.index(), evenRegions(f.start(), f.end(), forceRegionBytes));
+            } else if (estimate(f.start(), f.end()) > HUGE_METHOD_LIMIT - 500) {
                 plan.put(f.index(), evenRegions(f.start(), f.end(), REGION_BYTES));
             }
         }
