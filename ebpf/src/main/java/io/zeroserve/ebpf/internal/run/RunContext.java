@@ -74,8 +74,9 @@ public final class RunContext implements HelperCall, GuestMemory {
         lowWater = Math.max(0, Math.min(at, at - entryStackNeed));
         Epoch.markUsed();
         epochSeen = Epoch.ticks;
-        runStart = image.timeslicer().nanoTime();
-        sliceStart = runStart;
+        // The clock starts at the first poll (one tick into the run), which keeps a clock read off every short
+        // run; the budget may therefore undercount by one tick period.
+        runStart = Long.MIN_VALUE;
         waited = 0;
         throttling = false;
         return Layout.GUEST_BASE + at;
@@ -124,6 +125,10 @@ public final class RunContext implements HelperCall, GuestMemory {
         Epoch.markUsed();
         Timeslicer ts = image.timeslicer();
         long now = ts.nanoTime();
+        if (runStart == Long.MIN_VALUE) {
+            runStart = now;
+            sliceStart = now;
+        }
         if (cpuBudget > 0 && now - runStart - waited > cpuBudget) {
             throw trap(ProgramFault.Kind.CPU_BUDGET, pc, "cpu budget of " + cpuBudget / 1000 + " us exceeded");
         }
