@@ -19,6 +19,7 @@ import io.zeroserve.ebpf.internal.verify.VerifiedProgram;
 import io.zeroserve.ebpf.internal.verify.Verifier;
 
 import java.util.List;
+import java.util.Set;
 
 /** Entry of the load pipeline: elf, link, verify, translate. */
 public final class ProgramLoader {
@@ -30,10 +31,16 @@ public final class ProgramLoader {
      *
      * @param forceRegionBytes if positive, split every function into regions of about this many bytecode bytes
      *                         (tests use it to exercise region code on small functions)
+     * @param interpretFunctions function indices the translator must leave to the interpreter (tests use it to
+     *                           exercise the fallback path)
      */
-    public record Config(Mode mode, Timeslicer timeslicer, int forceRegionBytes) {
+    public record Config(Mode mode, Timeslicer timeslicer, int forceRegionBytes, Set<Integer> interpretFunctions) {
         public Config(Mode mode, Timeslicer timeslicer) {
-            this(mode, timeslicer, 0);
+            this(mode, timeslicer, 0, Set.of());
+        }
+
+        public Config(Mode mode, Timeslicer timeslicer, int forceRegionBytes) {
+            this(mode, timeslicer, forceRegionBytes, Set.of());
         }
 
         public static Config defaults() {
@@ -84,7 +91,8 @@ public final class ProgramLoader {
         if (config.mode() == Mode.INTERPRETER) {
             return new LoadedProgram(image, interpreter, interpreter, "interpreter", null);
         }
-        var jit = Translator.translateWithReport(image, config.forceRegionBytes());
+        var jit = Translator.translateWithReport(image, config.forceRegionBytes(),
+                config.interpretFunctions());
         return new LoadedProgram(image, jit.getKey(), interpreter, "jit", jit.getValue());
     }
 

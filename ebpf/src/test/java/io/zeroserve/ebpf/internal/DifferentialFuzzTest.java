@@ -212,11 +212,15 @@ class DifferentialFuzzTest {
             LoadedProgram jit = a.load(ProgramLoader.Mode.JIT, o, Timeslicer.SYSTEM);
             LoadedProgram regions = ProgramLoader.load(a.link(o), o,
                     new ProgramLoader.Config(ProgramLoader.Mode.JIT, Timeslicer.SYSTEM, 200));
-            byte[][] m1 = new byte[1][], m2 = new byte[1][], m3 = new byte[1][];
+            // The callee left to the interpreter: translated code calling interpreted code.
+            LoadedProgram mixed = ProgramLoader.load(a.link(o), o, new ProgramLoader.Config(ProgramLoader.Mode.JIT,
+                    Timeslicer.SYSTEM, 0, java.util.Set.of(1)));
+            byte[][] m1 = new byte[1][], m2 = new byte[1][], m3 = new byte[1][], m4 = new byte[1][];
             String expect = outcome(interp, inv, m1);
             String got = outcome(jit, inv, m2);
             String gotRegions = outcome(regions, inv, m3);
-            if (!expect.equals(got) || !expect.equals(gotRegions)) {
+            String gotMixed = outcome(mixed, inv, m4);
+            if (!expect.equals(got) || !expect.equals(gotRegions) || !expect.equals(gotMixed)) {
                 StringBuilder dis = new StringBuilder();
                 long[] code = a.link(o).code();
                 for (int pc = 0; pc < code.length; pc++) {
@@ -224,11 +228,12 @@ class DifferentialFuzzTest {
                             pc + 1 < code.length ? code[pc + 1] : 0, null)).append('\n');
                 }
                 fail("seed " + Long.toHexString(seed) + ": interpreter " + expect + ", jit " + got + ", regions "
-                        + gotRegions + "\n" + dis);
+                        + gotRegions + ", mixed " + gotMixed + "\n" + dis);
             }
             if (m1[0] != null) {
                 assertArrayEquals(m1[0], m2[0], "seed " + Long.toHexString(seed) + ": stack differs (jit)");
                 assertArrayEquals(m1[0], m3[0], "seed " + Long.toHexString(seed) + ": stack differs (regions)");
+                assertArrayEquals(m1[0], m4[0], "seed " + Long.toHexString(seed) + ": stack differs (mixed)");
             } else {
                 faults++;
             }

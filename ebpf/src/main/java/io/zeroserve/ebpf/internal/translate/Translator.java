@@ -57,6 +57,11 @@ public final class Translator {
     private static final long BASE = Layout.GUEST_BASE;
     private static final long MIN = Long.MIN_VALUE;
     /** Estimated bytecode per region when first splitting; regions that still overflow are halved. */
+    /**
+     * Instructions a loop may run between two epoch comparisons: about 0.1-0.3 ms of guest work, well under the
+     * 2 ms slice, so a tick is noticed late by a fraction of a slice at most.
+     */
+    static final int FUEL = 1 << 18;
     private static final int REGION_BYTES = 11000; // estimates run high: about 6 KB of real bytecode
 
     static final ClassDesc CD_CTX = ClassDesc.of(RunContext.class.getName());
@@ -102,8 +107,12 @@ public final class Translator {
     }
 
     /** Translates and also returns what was generated. */
-    public static Map.Entry<Engine, Report> translateWithReport(ProgramImage image, int forceRegionBytes) {
+    public static Map.Entry<Engine, Report> translateWithReport(ProgramImage image, int forceRegionBytes,
+                                                               java.util.Set<Integer> interpretFunctions) {
         Translator t = new Translator(image, forceRegionBytes);
+        for (int fn : interpretFunctions) {
+            t.fallback.put(fn, "requested by the loader configuration");
+        }
         Engine e = t.run();
         return Map.entry(e, t.report);
     }
@@ -401,6 +410,8 @@ public final class Translator {
         private final int mem;
         private final int tmp; // long: the address of the memory access in progress
         private final int idx; // int: its arena index
+        private final int fuel; // int: instructions left before the next real epoch check
+        private final int[] loopLength; // per loop header: the longest back-edge distance to it
         private final ClassDesc self;
         private final Function f;
         private final int from, to;
@@ -443,8 +454,10 @@ public final class Translator {
             mem = base;
             tmp = base + 1;
             idx = base + 3;
+            fuel = base + 4;
             labels = new Label[to - from];
             loopHeader = new boolean[to - from];
+            loopLength = new int[to - from];
             for (int pc = from; pc < to; pc++) {
                 long w = code[pc];
                 int op = Insn.opcode(w);
@@ -452,6 +465,7 @@ public final class Translator {
                     int t = target(pc, w);
                     if (t <= pc && t >= from && t < to) {
                         loopHeader[t - from] = true;
+                        loopLength[t - from] = Math.max(loopLength[t - from], pc - t + 1);
                     }
                 }
                 if (op == LDDW) {
@@ -507,10 +521,17 @@ public final class Translator {
                     cob.loadConstant(0L).lstore(slot[r]);
                 }
             }
+            cob.loadConstant(FUEL).istore(fuel);
             for (int pc = from; pc < to; pc++) {
                 cob.labelBinding(label(pc));
                 if (loopHeader[pc - from]) {
+                    // Loop header: charge the loop's length to the local fuel; only when it runs out, compare the
+                    // epoch (a memory load) and refill. Keeps the common back-edge free of memory accesses.
+                    Label skip = cob.newLabel();
+                    cob.iload(fuel).loadConstant(loopLength[pc - from]).isub().dup().istore(fuel).ifge(skip);
                     epochCheck(cob, pc);
+                    cob.loadConstant(FUEL).istore(fuel);
+                    cob.labelBinding(skip);
                 }
                 long w = code[pc];
                 if (Insn.opcode(w) == LDDW) {
