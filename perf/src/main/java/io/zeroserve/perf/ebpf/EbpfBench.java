@@ -70,6 +70,9 @@ public final class EbpfBench {
         int count = 0;
         System.out.println("(c) kernel | runtime ns | native ns | ratio | result check");
         for (String k : KERNELS) {
+            if (System.getProperty("kernels") != null && !System.getProperty("kernels").contains(k)) {
+                continue;
+            }
             int runs = k.equals("sha256") || k.equals("crc32") ? 30 : 300;
             double ns = best(p, "bench." + k, runs * 5, runs);
             long result = run(p, "bench." + k);
