@@ -178,6 +178,10 @@ class ClangProgramsTest {
         ProgramFault f = assertThrows(ProgramFault.class, () -> run(p, "t.null"));
         assertEquals(ProgramFault.Kind.LOAD_OUT_OF_BOUNDS, f.kind());
         assertEquals("out of bounds load at 0x0 (8 bytes) in t.null pc 1", f.getMessage());
+        assertEquals(0, f.address());
+        assertEquals(8, f.width());
+        assertEquals("t.null", f.section());
+        assertEquals(1, f.pc());
         f = assertThrows(ProgramFault.class, () -> run(p, "t.wild"));
         assertEquals(ProgramFault.Kind.LOAD_OUT_OF_BOUNDS, f.kind());
         f = assertThrows(ProgramFault.class, () -> run(p, "t.rostore"));

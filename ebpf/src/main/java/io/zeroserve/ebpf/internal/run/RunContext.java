@@ -94,14 +94,14 @@ public final class RunContext implements HelperCall, GuestMemory {
 
     public GuestTrap loadFault(int pc, long addr, int width) {
         return trap(ProgramFault.Kind.LOAD_OUT_OF_BOUNDS, pc, "out of bounds load at 0x" + Long.toHexString(addr)
-                + " (" + width + " bytes)");
+                + " (" + width + " bytes)", addr, width);
     }
 
     public GuestTrap storeFault(int pc, long addr, int width) {
         long idx = addr - Layout.GUEST_BASE;
         String what = idx >= stackLen && idx < mem.length ? "store to read-only data" : "out of bounds store";
         return trap(ProgramFault.Kind.STORE_OUT_OF_BOUNDS, pc, what + " at 0x" + Long.toHexString(addr) + " ("
-                + width + " bytes)");
+                + width + " bytes)", addr, width);
     }
 
     public GuestTrap stackOverflow(int pc) {
@@ -110,11 +110,15 @@ public final class RunContext implements HelperCall, GuestMemory {
     }
 
     public GuestTrap trap(ProgramFault.Kind kind, int pc, String message) {
+        return trap(kind, pc, message, 0, 0);
+    }
+
+    private GuestTrap trap(ProgramFault.Kind kind, int pc, String message, long address, int width) {
         LinkedObject obj = image.program().object();
         String section = pc < 0 ? entry : obj.sectionAt(pc).name();
         int local = pc < 0 ? -1 : pc - obj.sectionAt(pc).start();
         String where = pc < 0 ? " in " + section : " in " + section + " pc " + local;
-        return new GuestTrap(kind, section, local, message + where);
+        return new GuestTrap(kind, section, local, message + where, address, width);
     }
 
     // ---- preemption ----
