@@ -49,7 +49,6 @@ public final class RunContext implements HelperCall, GuestMemory {
     private int readCount;
     private long[] writes = new long[8];
     private int writeCount;
-    private int helperPc = -1;
 
     public RunContext(ProgramImage image, Engine interpreter) {
         this.image = image;
@@ -166,7 +165,6 @@ public final class RunContext implements HelperCall, GuestMemory {
         Helper h = image.helpers()[index];
         readCount = 0;
         writeCount = 0;
-        helperPc = pc;
         long r0;
         try {
             r0 = h.call(this, r1, r2, r3, r4, r5);
@@ -178,8 +176,6 @@ public final class RunContext implements HelperCall, GuestMemory {
         } catch (RuntimeException | StackOverflowError e) {
             throw trap(ProgramFault.Kind.HELPER_ERROR, pc, "helper " + image.helperNames()[index] + " failed: "
                     + e);
-        } finally {
-            helperPc = -1;
         }
         if (Epoch.ticks != epochSeen) {
             poll(pc);
@@ -336,10 +332,5 @@ public final class RunContext implements HelperCall, GuestMemory {
     public void fill(long address, long length, byte value) throws HelperException {
         int idx = claimWrite(address, length);
         Arrays.fill(mem, idx, idx + (int) length, value);
-    }
-
-    /** The pc of the helper call in progress, or -1 (for diagnostics). */
-    public int helperPc() {
-        return helperPc;
     }
 }

@@ -31,7 +31,6 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,13 +55,16 @@ public final class Translator {
     private static final System.Logger LOG = System.getLogger("io.zeroserve.ebpf.jit");
     private static final long BASE = Layout.GUEST_BASE;
     private static final long MIN = Long.MIN_VALUE;
-    /** Estimated bytecode per region when first splitting; regions that still overflow are halved. */
     /**
      * Instructions a loop may run between two epoch comparisons: about 0.1-0.3 ms of guest work, well under the
      * 2 ms slice, so a tick is noticed late by a fraction of a slice at most.
      */
     static final int FUEL = 1 << 18;
-    private static final int REGION_BYTES = 11000; // estimates run high: about 6 KB of real bytecode
+    /**
+     * Estimated bytecode per region when first splitting (the estimates run high: this gives about 6 KB of real
+     * bytecode); regions that still overflow {@link #HUGE_METHOD_LIMIT} are halved.
+     */
+    private static final int REGION_BYTES = 11000;
 
     static final ClassDesc CD_CTX = ClassDesc.of(RunContext.class.getName());
     static final ClassDesc CD_OPS = ClassDesc.of(Ops.class.getName());
@@ -876,9 +878,5 @@ public final class Translator {
             }
             cob.invokestatic(CD_OPS, "st" + width * 8, MethodTypeDesc.of(CD_void, CD_BYTES, CD_int, CD_long));
         }
-    }
-
-    static String describe(int[] r) {
-        return Arrays.toString(r);
     }
 }
