@@ -56,9 +56,8 @@ public final class Harness {
             }
         }
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
-        Path work = o.repo.resolve("perf/target/perf-work");
-        deleteTree(work);
-        Files.createDirectories(work);
+        Path work = (o.work != null ? o.work : o.repo.resolve("perf/target/perf-work")).toAbsolutePath();
+        prepareWorkDirectory(work);
         Path out = o.out != null ? o.out : o.repo.resolve("perf/target/perf-results/" + stamp);
         Files.createDirectories(out);
 
@@ -204,10 +203,28 @@ public final class Harness {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
+    /**
+     * Empties the scratch directory, but only one this harness made (it holds a {@code .perf-work} marker) or an
+     * empty one: {@code --work} pointing at the wrong place must not delete anything.
+     */
+    private static void prepareWorkDirectory(Path work) throws IOException {
+        Path marker = work.resolve(".perf-work");
+        if (Files.isDirectory(work)) {
+            boolean empty;
+            try (var list = Files.list(work)) {
+                empty = list.findAny().isEmpty();
+            }
+            if (!empty && !Files.exists(marker)) {
+                throw new UsageException("--work " + work + " is not empty and was not made by perf/run"
+                        + " (no .perf-work marker); choose an empty or new directory");
+            }
+            deleteTree(work);
         }
+        Files.createDirectories(work);
+        Files.writeString(marker, "scratch directory of perf/run; emptied at the start of every run\n");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
         try (var walk = Files.walk(dir)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(p);

@@ -28,6 +28,8 @@ final class Options {
               --connections N       client connections (default 32)
               --no-pin              do not pin server and client to separate CPUs
               --out DIR             where results.md and results.json go (default perf/target/perf-results/STAMP)
+              --work DIR            scratch directory for the site, configs and logs, emptied first
+                                    (default perf/target/perf-work)
               --list                print the scenarios and exit
             perf/run itself also takes --no-install (do not apt-get missing tools).
             """;
@@ -44,6 +46,7 @@ final class Options {
     int connections = 32;
     boolean pin = true;
     Path out;
+    Path work;
     boolean list;
     String commandLine;
 
@@ -113,6 +116,11 @@ final class Options {
                     String v = value(args, ++i, a);
                     shown.append(' ').append(v);
                     o.out = Path.of(v);
+                }
+                case "--work" -> {
+                    String v = value(args, ++i, a);
+                    shown.append(' ').append(v);
+                    o.work = Path.of(v);
                 }
                 case "--list" -> o.list = true;
                 case "--help", "-h" -> throw new UsageException(USAGE);
