@@ -141,7 +141,8 @@ public final class Harness {
             }
             c.base = s.tls() ? inst.https() : inst.http();
             if (c.base == null) {
-                c.unavailable(s.tls() ? "no HTTPS listener" : "no plaintext listener");
+                c.unavailable((s.tls() ? "no HTTPS listener" : "no plaintext listener")
+                        + (inst.note() == null ? "" : " (" + inst.note() + ")"));
                 continue;
             }
             try {
@@ -261,7 +262,7 @@ public final class Harness {
                 for (Cell c : r.cells()) {
                     cells++;
                     if (instances.add(c.instanceKey)) {
-                        fixed += c.jvm ? 5 : 1;
+                        fixed += c.jvm ? 3 : 1;
                     }
                     fixed += 0.3 + o.warmupSeconds(c.jvm) + rounds * 0.3;
                 }

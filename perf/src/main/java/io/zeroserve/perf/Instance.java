@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * instance: nginx serves every static scenario from one process.
  */
 final class Instance {
-    private static final Pattern LISTENING = Pattern.compile("^listening on (https?)://([0-9.]+):(\\d+)",
-            Pattern.MULTILINE);
+    // Not anchored: a server may prefix its log lines (time, level).
+    private static final Pattern LISTENING = Pattern.compile("listening on (https?)://([0-9.]+):(\\d+)");
 
     final String name;
     final Path log;
@@ -23,6 +23,7 @@ final class Instance {
     private URI https;
     private URI http;
     private String failure;
+    private String note;
 
     Instance(String name, Path log) {
         this.name = name;
@@ -52,6 +53,15 @@ final class Instance {
     /** Why the instance is not serving, or null when it is. */
     String failure() {
         return failure;
+    }
+
+    /** Something worth telling in the cells this instance serves (a capability it started without), or null. */
+    String note() {
+        return note;
+    }
+
+    void note(String text) {
+        this.note = text;
     }
 
     void fail(String reason) {

@@ -117,6 +117,7 @@ final class Report {
         settings.put("budget_s", plan.budget);
         settings.put("connections", options.connections);
         settings.put("client_threads", machine.clientThreads());
+        settings.put("zeroserve_java_opts", System.getenv("ZEROSERVE_JAVA_OPTS"));
         root.put("settings", settings);
         List<Object> scenarios = new ArrayList<>();
         for (ScenarioResult r : results) {

@@ -385,6 +385,7 @@ final class Servers {
                 throw e;
             }
             Harness.progress(key + " with TLS flags failed (" + i.tail() + "); retrying without TLS");
+            i.note("with --tls-addr/--cert/--key it exited: " + i.tail());
         }
         // The TLS flags are not there yet: serve plaintext only; HTTPS scenarios show n/a.
         Files.move(i.log, i.log.resolveSibling(i.log.getFileName() + ".with-tls"),
