@@ -26,7 +26,7 @@ final class ScriptHelpers {
         CallHelpers.register(b);
         ServiceHelpers.register(b);
         for (String name : NOT_SUPPORTED_YET) {
-            b.unsupported(name, name + " is not supported yet");
+            b.unsupported(name, "not supported yet in zeroserve-jvm");
         }
         return b.build();
     }
