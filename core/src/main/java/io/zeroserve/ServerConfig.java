@@ -1,5 +1,6 @@
 package io.zeroserve;
 
+import io.zeroserve.script.ScriptConfig;
 import io.zeroserve.http.HostSettings;
 import io.zeroserve.net.ListenAddress;
 import io.zeroserve.site.SiteOptions;
@@ -18,10 +19,11 @@ import java.util.Optional;
  * @param requestLogging    one log line per request to stderr (default on)
  * @param host              connection limits, timeouts, PROXY protocol
  * @param reloadSignalFile  a file whose change in contents triggers a reload, polled every second
+ * @param scripts           plugins and script limits (the site's own scripts come from the site)
  */
 public record ServerConfig(Path site, SiteOptions siteOptions, List<ListenAddress> addresses, String transport,
                            boolean validateHostnames, boolean requestLogging, HostSettings host,
-                           Optional<Path> reloadSignalFile) {
+                           Optional<Path> reloadSignalFile, ScriptConfig scripts) {
     public ServerConfig {
         addresses = List.copyOf(addresses);
     }
