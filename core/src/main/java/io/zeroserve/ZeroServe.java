@@ -103,7 +103,7 @@ public final class ZeroServe implements AutoCloseable {
             throw new SiteLoadException(e.getMessage(), e);
         }
         try {
-            transport = Transports.create(config.transport());
+            transport = createTransport(config.transport());
             streamExecutor = Executors.newVirtualThreadPerTaskExecutor();
             RequestLog log = config.requestLogging() ? RequestLog.stderr() : null;
             ZeroServeHandler handler = new ZeroServeHandler(site, config.validateHostnames(), log, scripts::get);
@@ -137,6 +137,14 @@ public final class ZeroServe implements AutoCloseable {
         }
     }
 
+    private static Transport createTransport(String choice) {
+        try {
+            return Transports.create(choice);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
     private Listener bind(ListenAddress address) {
         try {
             return transport.listen(address, 1024);
@@ -149,7 +157,7 @@ public final class ZeroServe implements AutoCloseable {
         ListenerConfig listenerConfig = ListenerConfig.builder().build();
         MediaContext media = MediaContext.create();
         ContentEncodingContext encoding = ContentEncodingContext.create();
-        DirectHandlers directHandlers = DirectHandlers.builder().build();
+        DirectHandlers directHandlers = io.zeroserve.http.ErrorPages.directHandlers();
         Context context = Context.create();
         return new ListenerContext() {
             @Override
