@@ -186,22 +186,18 @@ public final class RequestState {
     /** {@code name}, {@code prefix*}, {@code *suffix}, {@code *infix*} or {@code *}; case-insensitive. */
     void deleteHeaders(String pattern) {
         String p = pattern.trim().toLowerCase(Locale.ROOT);
-        boolean lead = p.startsWith("*");
-        boolean trail = p.length() > 1 && p.endsWith("*") || p.equals("*");
-        String core = p.substring(lead ? 1 : 0, Math.max(lead ? 1 : 0, p.length() - (trail && p.length() > 1 ? 1 : 0)));
-        if (p.equals("*")) {
-            core = "";
-        }
-        String c = core;
+        boolean leading = p.startsWith("*");
+        boolean trailing = p.length() > 1 && p.endsWith("*");
+        String core = p.substring(leading ? 1 : 0, p.length() - (trailing ? 1 : 0));
         boolean removed = headers.removeIf(f -> {
-            if (lead && trail) {
-                return f.name.contains(c);
-            } else if (lead) {
-                return f.name.endsWith(c);
-            } else if (trail) {
-                return f.name.startsWith(c);
+            if (leading && trailing) {
+                return f.name.contains(core);
+            } else if (leading) {
+                return f.name.endsWith(core); // "*" alone: core is empty and every name ends with ""
+            } else if (trailing) {
+                return f.name.startsWith(core);
             }
-            return f.name.equals(c);
+            return f.name.equals(core);
         });
         headersChanged |= removed;
     }

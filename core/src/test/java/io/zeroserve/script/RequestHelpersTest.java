@@ -114,6 +114,13 @@ class RequestHelpersTest {
         String op = "{\"name\":\"accept\",\"search_regexp\":\"(a),(b)\",\"replace\":\"${2}-$1\"}";
         assertEquals(0, g.call("zs_req_replace_header", g.ro(op), op.length()));
         assertEquals("b-a", s.header("accept"));
+        g.call("zs_req_set_header", g.ro("a-token-b"), 9, g.ro("1"), 1);
+        g.call("zs_req_set_header", g.ro("x-secret"), 8, g.ro("1"), 1);
+        g.call("zs_req_delete_header", g.ro("*TOKEN*"), 7);
+        assertEquals(null, s.header("a-token-b"));
+        g.call("zs_req_delete_header", g.ro("*-secret"), 8);
+        assertEquals(null, s.header("x-secret"));
+        assertEquals("k", s.header("x-keep"));
         g.call("zs_req_delete_header", g.ro("*"), 1);
         assertTrue(s.headers().isEmpty());
         assertTrue(s.headersChanged());
