@@ -1,0 +1,121 @@
+package io.zeroserve.net.nio;
+
+import io.zeroserve.net.Connection;
+import io.zeroserve.net.ListenAddress;
+import io.zeroserve.net.Listener;
+import io.zeroserve.net.Transport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The portable transport: JDK {@link SocketChannel}s in blocking mode. On a virtual thread a blocking channel parks
+ * the thread on the JDK's poller instead of pinning the carrier, and an interrupt closes the channel and throws
+ * {@link java.nio.channels.ClosedByInterruptException}, which is exactly the {@link Connection} contract.
+ *
+ * <p>Backpressure comes from the kernel: {@link Connection#write} blocks while the socket's send buffer is full, and
+ * nothing is buffered in user space beyond the caller's own array.
+ *
+ * <p>Ownership: every listener and connection created here is tracked and closed by {@link #close()}.
+ */
+public final class NioTransport implements Transport {
+    private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public static NioTransport create() {
+        return new NioTransport();
+    }
+
+    private NioTransport() {
+    }
+
+    @Override
+    public String name() {
+        return "nio";
+    }
+
+    @Override
+    public Listener listen(ListenAddress address, int backlog) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        ServerSocketChannel channel = switch (address) {
+            case ListenAddress.Bind bind -> bind(bind.address(), backlog);
+            case ListenAddress.InheritedFd inherited -> InheritedSockets.adopt(inherited.fd());
+        };
+        NioListener listener = new NioListener(this, channel);
+        open.add(listener);
+        if (closed) {
+            listener.close();
+            throw new ClosedChannelException();
+        }
+        return listener;
+    }
+
+    private static ServerSocketChannel bind(InetSocketAddress address, int backlog) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(address, backlog);
+            return channel;
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    void track(AutoCloseable resource) {
+        open.add(resource);
+        if (closed) {
+            // Raced with close(): close() may already have taken its snapshot.
+            closeQuietly(resource);
+        }
+    }
+
+    void untrack(AutoCloseable resource) {
+        open.remove(resource);
+    }
+
+    /** Number of listeners and connections not yet closed; for tests and diagnostics. */
+    public int openCount() {
+        return open.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        List<AutoCloseable> snapshot = new ArrayList<>(open);
+        for (AutoCloseable c : snapshot) {
+            closeQuietly(c);
+        }
+        open.clear();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // close() of our own listeners and connections does not throw; nothing useful to report here
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NioTransport[open=" + open.size() + "]";
+    }
+
+    /** Package-private so that the listener can create connections tracked by this transport. */
+    Connection connection(SocketChannel channel) throws IOException {
+        NioConnection c = new NioConnection(this, channel);
+        track(c);
+        return c;
+    }
+}
