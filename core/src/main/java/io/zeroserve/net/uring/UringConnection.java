@@ -63,6 +63,12 @@ final class UringConnection implements Connection, Poller.Registration {
     private final Runnable submitShutdown = this::submitShutdown;
     private final Runnable closeGracefully = () -> closeOnPoller(false);
     private final Runnable abort = () -> closeOnPoller(true);
+    private final Runnable progressClose = this::progressClose;
+    private final boolean directSend;
+    /** Caller threads inside a direct system call on {@link #fd}; the poller closes the fd only at zero. */
+    private final AtomicInteger fdUsers = new AtomicInteger();
+    /** Set by the poller before it checks {@link #fdUsers} and closes the fd. */
+    private volatile boolean fdClosing;
 
     // Reader side, shared with the poller.
     private final ConcurrentLinkedQueue<Object> received = new ConcurrentLinkedQueue<>();
@@ -103,6 +109,7 @@ final class UringConnection implements Connection, Poller.Registration {
         this.fd = fd;
         this.remoteAddress = remoteAddress;
         this.localAddress = localAddress;
+        this.directSend = transport.directSend();
         poller.execute(this::registerOnPoller);
     }
 
@@ -162,6 +169,14 @@ final class UringConnection implements Connection, Poller.Registration {
         Objects.checkFromIndexSize(offset, length, data.length);
         writeLock.lock();
         try {
+            if (directSend && length > 0) {
+                awaitPreviousSend(); // keeps the byte order with a chunk still in flight
+                int sent;
+                while (length > 0 && (sent = sendDirect(data, offset, length)) > 0) {
+                    offset += sent;
+                    length -= sent;
+                }
+            }
             while (length > 0) {
                 awaitPreviousSend();
                 MemorySegment buffer = transport.sendBuffers().acquire(this);
@@ -176,6 +191,35 @@ final class UringConnection implements Connection, Poller.Registration {
             }
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * One non-blocking {@code send(2)} straight from the caller's array: the bytes sent, or 0 when the socket's send
+     * buffer is full (the rest then goes through the ring, which waits for room without a thread). The fd is pinned
+     * by {@link #fdUsers} for the duration of the call so that the poller cannot close it, and its number cannot be
+     * reused, while the call runs.
+     */
+    private int sendDirect(byte[] data, int offset, int length) throws IOException {
+        fdUsers.incrementAndGet();
+        try {
+            if (fdClosing || closeRequested.get()) {
+                throw new ClosedChannelException();
+            }
+            long n = LibC.send(fd, MemorySegment.ofArray(data).asSlice(offset, length), length,
+                    LibC.MSG_DONTWAIT | LibC.MSG_NOSIGNAL);
+            if (n == -Errno.EAGAIN) {
+                return 0;
+            }
+            if (n < 0) {
+                throw new NativeException("send on " + this, "send", (int) n);
+            }
+            return (int) n;
+        } finally {
+            // Dekker pair with progressClose: it stores fdClosing and then reads fdUsers.
+            if (fdUsers.decrementAndGet() == 0 && fdClosing) {
+                poller.execute(progressClose);
+            }
         }
     }
 
@@ -392,7 +436,7 @@ final class UringConnection implements Connection, Poller.Registration {
 
     /** Cancels what keeps the fd open and closes it once nothing is in flight. */
     private void progressClose() {
-        if (closeSubmitted) {
+        if (closeSubmitted || !closing) {
             return;
         }
         if (recvArmed && !recvCancelSent) {
@@ -406,6 +450,10 @@ final class UringConnection implements Connection, Poller.Registration {
             inflight++;
         }
         if (inflight == 0) {
+            fdClosing = true;
+            if (fdUsers.get() > 0) {
+                return; // a caller is inside send(2) on the fd; it runs progressClose again when it leaves
+            }
             closeSubmitted = true;
             poller.sq().close(fd, Poller.userData(id, Poller.OP_CLOSE));
             inflight++;
