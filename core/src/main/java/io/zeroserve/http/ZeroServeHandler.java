@@ -1,0 +1,316 @@
+package io.zeroserve.http;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.zeroserve.site.CurrentSite;
+import io.zeroserve.site.HttpDates;
+import io.zeroserve.site.MimeTypes;
+import io.zeroserve.site.RequestPath;
+import io.zeroserve.site.Site;
+import io.zeroserve.site.StaticDecision;
+import io.zeroserve.site.TarEntry;
+import io.zeroserve.script.ScriptChain;
+import io.zeroserve.script.ScriptResult;
+import io.helidon.webserver.CloseConnectionException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.function.Supplier;
+
+/**
+ * The one handler behind every listener: zeroserve's request pipeline. Log, host checks (421), path
+ * normalisation (400), the script chain (respond, abort, fault 500, or fall through with its changes), then the
+ * static site (GET and HEAD; 404 on a miss, 405 for other methods). Every response gets the scripts'
+ * {@code zs.response.header.*} metadata and response hooks; static HTML and XML are templated when metadata exists.
+ *
+ * <p>Runs on the request's thread: the connection's virtual thread for HTTP/1, the stream's for HTTP/2.
+ */
+public final class ZeroServeHandler implements Handler {
+    static final Header SERVER = HeaderValues.createCached(HeaderNames.SERVER, "zeroserve");
+    static final Header TEXT_PLAIN = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    private static final Header ACCEPT_RANGES = HeaderValues.createCached(HeaderNames.ACCEPT_RANGES, "bytes");
+    private static final int CHUNK = 64 * 1024;
+    private static final ArrayBlockingQueue<byte[]> CHUNKS = new ArrayBlockingQueue<>(64);
+
+    private final CurrentSite site;
+    private final boolean validateHostnames;
+    private final RequestLog log;
+    private final Supplier<ScriptChain> scripts;
+
+    /**
+     * @param log where request lines go; null turns request logging off ({@code --disable-request-logging})
+     */
+    public ZeroServeHandler(CurrentSite site, boolean validateHostnames, RequestLog log) {
+        this(site, validateHostnames, log, null);
+    }
+
+    /** @param scripts the chain current at each request's start (reloads swap it); null for none */
+    public ZeroServeHandler(CurrentSite site, boolean validateHostnames, RequestLog log,
+                            Supplier<ScriptChain> scripts) {
+        this.site = site;
+        this.validateHostnames = validateHostnames;
+        this.log = log;
+        this.scripts = scripts;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        if (req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+            ConnectionHost.closeAfterResponse();
+        }
+        String rawPath = req.path().rawPath();
+        String requestId = Ulid.next();
+        if (log != null) {
+            String query = req.query().rawValue();
+            log.line("[request] " + requestId + ": " + (req.isSecure() ? "https " : "http ")
+                    + Peer.text((java.net.InetSocketAddress) req.remotePeer().address()) + " "
+                    + req.prologue().method().text() + " " + (query.isEmpty() ? rawPath : rawPath + "?" + query));
+        }
+        if (validateHostnames && !HostNames.isValidHostHeader(header(req, HeaderNames.HOST))) {
+            error(res, Status.MISDIRECTED_REQUEST_421);
+            return;
+        }
+        RequestPath path = RequestPath.normalize(rawPath);
+        if (path == null) {
+            error(res, Status.BAD_REQUEST_400);
+            return;
+        }
+        Method method = req.prologue().method();
+        ScriptChain chain = scripts == null ? null : scripts.get();
+        ScriptResult script = null;
+        if (chain != null && !chain.isEmpty()) {
+            script = chain.run(new ScriptedRequest(req, requestId, rawPath));
+            if (script.request().methodChanged()) {
+                method = Method.create(script.request().method());
+            }
+            switch (script.action()) {
+                case ABORT -> throw new CloseConnectionException("request aborted by a script");
+                case RESPOND, FAULT -> {
+                    ScriptResponses.send(res, script, method.equals(Method.HEAD));
+                    return;
+                }
+                case BAD_REQUEST -> {
+                    error(res, Status.BAD_REQUEST_400, script);
+                    return;
+                }
+                case PROXY -> {
+                    // No helper can choose a proxy yet (zs_reverse_proxy fails the load); answer as a failed proxy.
+                    res.status(Status.BAD_GATEWAY_502);
+                    res.header(SERVER);
+                    ScriptResponses.finish(res, script);
+                    res.send();
+                    return;
+                }
+                case CONTINUE -> {
+                    if (script.request().uriChanged()) {
+                        path = new RequestPath(script.request().lookupKey(), script.request().dirHint());
+                    }
+                }
+            }
+        }
+        boolean head = method.equals(Method.HEAD);
+        if (!head && !method.equals(Method.GET)) {
+            error(res, Status.METHOD_NOT_ALLOWED_405, script);
+            return;
+        }
+        Site current = site.acquire();
+        try {
+            TarEntry entry = current.lookup(path);
+            if (entry == null) {
+                error(res, Status.NOT_FOUND_404, script);
+                return;
+            }
+            serveFile(req, res, current, entry, head, script);
+        } finally {
+            current.release();
+        }
+    }
+
+    private static void serveFile(ServerRequest req, ServerResponse res, Site site, TarEntry entry, boolean head,
+                                  ScriptResult script) {
+        String contentType = MimeTypes.forPath(entry.path());
+        if (script != null && script.templates(contentType)) {
+            serveTemplated(res, site, entry, contentType, head, script);
+            return;
+        }
+        StaticDecision decision = StaticDecision.decide(entry,
+                header(req, script, HeaderNames.IF_NONE_MATCH), header(req, script, HeaderNames.IF_MODIFIED_SINCE),
+                header(req, script, HeaderNames.RANGE), header(req, script, HeaderNames.IF_RANGE));
+        res.header(SERVER);
+        switch (decision.status()) {
+            case 304 -> {
+                res.status(Status.NOT_MODIFIED_304);
+                res.header(HeaderNames.ETAG, entry.etag());
+                ScriptResponses.finish(res, script);
+                res.send();
+                return;
+            }
+            case 416 -> {
+                res.status(Status.REQUESTED_RANGE_NOT_SATISFIABLE_416);
+                res.header(HeaderNames.CONTENT_RANGE, "bytes */" + entry.size());
+                ScriptResponses.finish(res, script);
+                res.send();
+                return;
+            }
+            case 206 -> {
+                res.status(Status.PARTIAL_CONTENT_206);
+                res.header(HeaderNames.CONTENT_RANGE, "bytes " + decision.start() + "-"
+                        + (decision.start() + decision.length() - 1) + "/" + entry.size());
+            }
+            default -> {
+            }
+        }
+        res.header(HeaderNames.CONTENT_TYPE, contentType);
+        res.header(HeaderNames.ETAG, entry.etag());
+        if (entry.mtimeSeconds() != 0) {
+            res.header(HeaderNames.LAST_MODIFIED, HttpDates.format(entry.mtimeSeconds()));
+        }
+        res.header(ACCEPT_RANGES);
+        ScriptResponses.finish(res, script);
+        sendBody(res, site, entry, decision.start(), decision.length(), head);
+    }
+
+    /**
+     * {@code <zs-meta>} templating: the whole file with metadata filled in, a fresh Content-Length, and no ETag,
+     * Last-Modified or range support (the bytes differ per request).
+     */
+    private static void serveTemplated(ServerResponse res, Site site, TarEntry entry, String contentType,
+                                       boolean head, ScriptResult script) {
+        byte[] body;
+        try {
+            body = script.template(site.readAll(entry));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        res.header(SERVER);
+        res.header(HeaderNames.CONTENT_TYPE, contentType);
+        ScriptResponses.finish(res, script);
+        if (head) {
+            res.contentLength(body.length);
+            res.send();
+        } else {
+            res.send(body);
+        }
+    }
+
+    /** Sends {@code length} bytes of {@code entry} from {@code start}: from memory when cached, else streamed. */
+    static void sendBody(ServerResponse res, Site site, TarEntry entry, long start, long length, boolean head) {
+        if (head) {
+            res.contentLength(length);
+            res.send();
+            return;
+        }
+        byte[] cached = entry.cached();
+        if (cached != null) {
+            res.send(cached, (int) start, (int) length);
+            return;
+        }
+        res.contentLength(length);
+        byte[] chunk = CHUNKS.poll();
+        if (chunk == null) {
+            chunk = new byte[CHUNK];
+        }
+        try (OutputStream out = res.outputStream()) {
+            long offset = start;
+            long end = start + length;
+            ByteBuffer buffer = ByteBuffer.wrap(chunk);
+            while (offset < end) {
+                buffer.clear();
+                buffer.limit((int) Math.min(chunk.length, end - offset));
+                int n = site.read(entry, offset, buffer);
+                if (n <= 0) {
+                    throw new IOException("tar file shrank while serving " + entry.path());
+                }
+                out.write(chunk, 0, n);
+                offset += n;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            CHUNKS.offer(chunk);
+        }
+    }
+
+    /** A built-in error page: the reason phrase as {@code text/plain}, with {@code Server: zeroserve}. */
+    static void error(ServerResponse res, Status status) {
+        error(res, status, null);
+    }
+
+    /** An error page with the scripts' metadata headers and hooks applied. */
+    static void error(ServerResponse res, Status status, ScriptResult script) {
+        res.status(status);
+        res.header(SERVER);
+        res.header(TEXT_PLAIN);
+        ScriptResponses.finish(res, script);
+        res.send(status.reasonPhrase().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String header(ServerRequest req, HeaderName name) {
+        var headers = req.headers();
+        return headers.contains(name) ? headers.get(name).get() : null;
+    }
+
+    /** A request header as the scripts left it (they may have set or removed it). */
+    private static String header(ServerRequest req, ScriptResult script, HeaderName name) {
+        if (script != null && script.request().headersChanged()) {
+            return script.request().header(name.lowerCase());
+        }
+        return header(req, name);
+    }
+
+    /** Host header syntax, for {@code --validate-hostnames}. */
+    static final class HostNames {
+        private HostNames() {
+        }
+
+        /** A DNS name (RFC 1123 labels) or an IP literal, with an optional port. */
+        static boolean isValidHostHeader(String host) {
+            if (host == null || host.isEmpty() || host.length() > 260) {
+                return false;
+            }
+            String name = host;
+            if (name.startsWith("[")) {
+                int close = name.indexOf(']');
+                if (close < 0) {
+                    return false;
+                }
+                String rest = name.substring(close + 1);
+                return name.substring(1, close).matches("[0-9a-fA-F:.]+") && (rest.isEmpty() || validPort(rest));
+            }
+            int colon = name.lastIndexOf(':');
+            if (colon >= 0) {
+                if (!validPort(name.substring(colon))) {
+                    return false;
+                }
+                name = name.substring(0, colon);
+            }
+            if (name.endsWith(".")) {
+                name = name.substring(0, name.length() - 1);
+            }
+            if (name.isEmpty() || name.length() > 253) {
+                return false;
+            }
+            for (String label : name.toLowerCase(Locale.ROOT).split("\\.", -1)) {
+                if (!label.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean validPort(String colonAndPort) {
+            return colonAndPort.matches(":[0-9]{1,5}") && Integer.parseInt(colonAndPort.substring(1)) <= 65535;
+        }
+    }
+}
