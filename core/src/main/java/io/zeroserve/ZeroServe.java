@@ -23,6 +23,7 @@ import io.zeroserve.http.ConnectionHost;
 import io.zeroserve.http.HostSettings;
 import io.zeroserve.http.RequestLog;
 import io.zeroserve.http.SocketOpener;
+import io.zeroserve.http.TlsSocketOpener;
 import io.zeroserve.http.ZeroServeHandler;
 import io.zeroserve.net.ListenAddress;
 import io.zeroserve.net.Listener;
@@ -32,6 +33,9 @@ import io.zeroserve.site.CurrentSite;
 import io.zeroserve.site.Site;
 import io.zeroserve.site.SiteLoadException;
 import io.zeroserve.site.SiteOptions;
+import io.zeroserve.tls.TlsConfigException;
+import io.zeroserve.tls.TlsContext;
+import io.zeroserve.tls.TlsSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -63,6 +67,8 @@ public final class ZeroServe implements AutoCloseable {
 
     private final ServerConfig config;
     private final List<ConnectionHost> hosts = new ArrayList<>();
+    private final List<ConnectionHost> tlsHosts = new ArrayList<>();
+    private TlsContext tls;
     private CurrentSite site;
     private Transport transport;
     private ExecutorService streamExecutor;
@@ -102,6 +108,14 @@ public final class ZeroServe implements AutoCloseable {
             site.close();
             throw new SiteLoadException(e.getMessage(), e);
         }
+        if (!config.tlsAddresses().isEmpty()) {
+            try {
+                tls = TlsContext.create(config.tls().orElseGet(() -> TlsSettings.builder().build()));
+            } catch (TlsConfigException | IllegalStateException e) {
+                site.close();
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
         try {
             transport = createTransport(config.transport());
             streamExecutor = Executors.newVirtualThreadPerTaskExecutor();
@@ -132,6 +146,14 @@ public final class ZeroServe implements AutoCloseable {
                 ConnectionHost host = new ConnectionHost("http-" + index++, listener, SocketOpener.plain(), router,
                         listenerContext, config.host(), http1, http2);
                 hosts.add(host);
+            }
+            index = 0;
+            for (ListenAddress address : config.tlsAddresses()) {
+                Listener listener = bind(address);
+                ConnectionHost host = new ConnectionHost("https-" + index++, listener, new TlsSocketOpener(tls),
+                        router, listenerContext, config.host(), http1, http2);
+                hosts.add(host);
+                tlsHosts.add(host);
             }
             hosts.forEach(ConnectionHost::start);
             running = true;
@@ -200,7 +222,17 @@ public final class ZeroServe implements AutoCloseable {
 
     /** The bound plaintext addresses, in {@code --addr} order, with real ports. */
     public List<InetSocketAddress> addresses() {
-        return hosts.stream().map(ConnectionHost::localAddress).toList();
+        return hosts.stream().filter(h -> !tlsHosts.contains(h)).map(ConnectionHost::localAddress).toList();
+    }
+
+    /** The bound HTTPS addresses, in {@code --tls-addr} order, with real ports. */
+    public List<InetSocketAddress> tlsAddresses() {
+        return tlsHosts.stream().map(ConnectionHost::localAddress).toList();
+    }
+
+    /** The TLS state (certificates, ECH keys) when HTTPS listeners exist. */
+    public Optional<TlsContext> tls() {
+        return Optional.ofNullable(tls);
     }
 
     /** The port of the first plaintext listener. */
@@ -241,6 +273,15 @@ public final class ZeroServe implements AutoCloseable {
         } catch (ScriptLoadException e) {
             next.release();
             return Optional.of(e.getMessage());
+        }
+        if (tls != null) {
+            try {
+                // Last, because it swaps on success: a failure here keeps the old site, scripts and TLS.
+                tls.reload();
+            } catch (TlsConfigException e) {
+                next.release();
+                return Optional.of("TLS: " + e.getMessage());
+            }
         }
         site.swap(next);
         scripts.set(chain);
@@ -307,6 +348,11 @@ public final class ZeroServe implements AutoCloseable {
         }
         hosts.forEach(ConnectionHost::forceClose);
         hosts.clear();
+        tlsHosts.clear();
+        if (tls != null) {
+            tls.close();
+            tls = null;
+        }
         if (streamExecutor != null) {
             streamExecutor.shutdownNow();
         }
@@ -338,8 +384,22 @@ public final class ZeroServe implements AutoCloseable {
         private Path reloadSignalFile;
         private RequestLog requestLog = RequestLog.stderr();
         private ScriptConfig scripts = ScriptConfig.defaults();
+        private final List<ListenAddress> tlsAddresses = new ArrayList<>();
+        private TlsSettings tls;
 
         private Builder() {
+        }
+
+        /** Adds an HTTPS listener ({@code --tls-addr}): {@code HOST:PORT}, {@code [V6]:PORT} or {@code fd:N}. */
+        public Builder tlsAddress(String address) {
+            tlsAddresses.add(ListenAddress.parse(address));
+            return this;
+        }
+
+        /** Certificates for the HTTPS listeners (default: a self-signed certificate made at start). */
+        public Builder tls(TlsSettings settings) {
+            this.tls = settings;
+            return this;
         }
 
         /** The site tar to serve (required). */
@@ -448,7 +508,9 @@ public final class ZeroServe implements AutoCloseable {
             List<ListenAddress> listen = addresses.isEmpty() ? List.of(ListenAddress.parse("0.0.0.0:8080")) : addresses;
             return new ServerConfig(site, new SiteOptions(indexName, tryHtml, cacheFileLimit, cacheBudget), listen,
                     transport, validateHostnames, requestLogging, requestLog, host, Optional.ofNullable(reloadSignalFile),
-                    scripts);
+                    scripts, tlsAddresses,
+                    tlsAddresses.isEmpty() ? Optional.ofNullable(tls)
+                            : Optional.of(tls != null ? tls : TlsSettings.builder().build()));
         }
 
         public ZeroServe build() {

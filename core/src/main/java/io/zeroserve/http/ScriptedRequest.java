@@ -65,6 +65,11 @@ final class ScriptedRequest implements ScriptRequest {
     }
 
     @Override
+    public io.zeroserve.script.ConnectionFacts connection() {
+        return TlsConnectionFacts.of(req.remotePeer());
+    }
+
+    @Override
     public InetSocketAddress peer() {
         return (InetSocketAddress) req.remotePeer().address();
     }

@@ -82,6 +82,12 @@ public final class ZeroServeHandler implements Handler {
             error(res, Status.MISDIRECTED_REQUEST_421);
             return;
         }
+        if (req.isSecure() && io.zeroserve.tls.HostCheck.misdirected(
+                io.zeroserve.tls.TlsPeerInfo.factsOf(req.remotePeer()).sniInner(), header(req, HeaderNames.HOST))) {
+            // SNI names another host than Host/:authority (HTTP/2's :authority arrives as Host).
+            error(res, Status.MISDIRECTED_REQUEST_421);
+            return;
+        }
         RequestPath path = RequestPath.normalize(rawPath);
         if (path == null) {
             error(res, Status.BAD_REQUEST_400);
