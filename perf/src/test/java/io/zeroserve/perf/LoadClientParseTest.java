@@ -88,6 +88,20 @@ class LoadClientParseTest {
     }
 
     @Test
+    void sTimeConnectionsOfAllClientsOverWallTimeGiveTheHandshakeRate() throws IOException {
+        String a = "Collecting connection statistics for 2 seconds\n*****\n\n"
+                + "294 connections in 0.14s; 2100.00 connections/user sec, bytes read 0\n"
+                + "294 connections in 3 real seconds, 0 bytes read per connection\n";
+        String b = a.replace("294 connections", "106 connections");
+        LoadClient.Measurement m = LoadClient.parseSTime(java.util.List.of(a, b), 2.0, 40_000);
+        assertEquals(200.0, m.requestsPerSecond(), 1e-9);
+        assertEquals(400, m.requests());
+        assertEquals(100.0, m.cpuMicrosPerRequest(), 1e-9);
+        assertTrue(Double.isNaN(m.p50Micros()));
+        assertThrows(IOException.class, () -> LoadClient.parseSTime(java.util.List.of("connect: refused\n"), 1, 0));
+    }
+
+    @Test
     void h2loadWithoutLogHasUnknownPercentiles(@TempDir Path tmp) throws IOException {
         LoadClient.Measurement m = LoadClient.parseH2load(H2LOAD, tmp.resolve("missing"), 0);
         assertTrue(Double.isNaN(m.p50Micros()));
