@@ -1,0 +1,30 @@
+package io.zeroserve;
+
+import io.zeroserve.http.HostSettings;
+import io.zeroserve.http.RequestLog;
+import io.zeroserve.net.ListenAddress;
+import io.zeroserve.site.SiteOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything a server is started with. Immutable; made by {@link ZeroServe.Builder} (and by the CLI from flags).
+ *
+ * @param site              the site tar
+ * @param siteOptions       lookup and cache rules
+ * @param addresses         plaintext listeners ({@code --addr}); default {@code 0.0.0.0:8080}
+ * @param transport         {@code auto}, {@code io_uring} or {@code nio} ({@code --transport}); default auto
+ * @param validateHostnames answer 421 to a request whose Host is not a valid host name
+ * @param requestLogging    one log line per request (default on)
+ * @param requestLog        where request and reload lines go (default stderr)
+ * @param host              connection limits, timeouts, PROXY protocol
+ * @param reloadSignalFile  a file whose change in contents triggers a reload, polled every second
+ */
+public record ServerConfig(Path site, SiteOptions siteOptions, List<ListenAddress> addresses, String transport,
+                           boolean validateHostnames, boolean requestLogging, RequestLog requestLog, HostSettings host,
+                           Optional<Path> reloadSignalFile) {
+    public ServerConfig {
+        addresses = List.copyOf(addresses);
+    }
+}

@@ -1,0 +1,153 @@
+package io.zeroserve.cli;
+
+import io.zeroserve.ZeroServe;
+import io.zeroserve.net.ListenAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line, zeroserve-compatible: {@code zeroserve [flags] SITE}.
+ */
+record Flags(Path site, List<String> addresses, String index, boolean tryHtml, boolean validateHostnames,
+             boolean proxyProtocol, boolean disableRequestLogging, Path reloadSignalFile, Path pack,
+             boolean help, boolean version, boolean manual, String transport, long cacheBytes,
+             int maxConnections) {
+
+    static final String USAGE = """
+            Usage: zeroserve [FLAGS] SITE
+                   zeroserve --pack DIR > site.tar
+
+            Serves SITE, a tar file (see --pack), over HTTP/1.1 and HTTP/2 (h2c).
+            Reload it without downtime: replace the file, then send SIGHUP (or touch --reload-signal-file).
+
+            Flags:
+              --addr ADDR                 listen on ADDR: HOST:PORT, [V6]:PORT or fd:N (an inherited bound socket);
+                                          repeatable (default 0.0.0.0:8080)
+              --index NAME                directory index file name (default index.html)
+              --try-html                  also try PATH.html for extension-less paths
+              --validate-hostnames        answer 421 when the Host header is not a valid host name
+              --enable-proxy-protocol     expect a PROXY protocol v1 header on every connection
+              --disable-request-logging   no per-request log line
+              --reload-signal-file FILE   reload when FILE's contents change (checked every second)
+              --transport KIND            auto (default), io_uring or nio
+              --cache-size-mb N           memory for small files served from RAM (default 64)
+              --max-connections N         open connections at most (default 16384)
+              --pack DIR                  write DIR as a site tar to stdout
+              --manual                    print the user manual
+              --version                   print the version
+              --help                      print this help
+            """;
+
+    static Flags parse(String[] args) {
+        Path site = null;
+        List<String> addresses = new ArrayList<>();
+        String index = "index.html";
+        boolean tryHtml = false;
+        boolean validateHostnames = false;
+        boolean proxyProtocol = false;
+        boolean disableRequestLogging = false;
+        Path reloadSignalFile = null;
+        Path pack = null;
+        boolean help = false;
+        boolean version = false;
+        boolean manual = false;
+        String transport = "auto";
+        long cacheBytes = 64L << 20;
+        int maxConnections = 16_384;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            }
+            switch (arg) {
+                case "--addr" -> {
+                    String address = value != null ? value : next(args, ++i, arg);
+                    ListenAddress.parse(address); // fail early with a clear message
+                    addresses.add(address);
+                }
+                case "--index" -> index = value != null ? value : next(args, ++i, arg);
+                case "--try-html" -> tryHtml = true;
+                case "--validate-hostnames" -> validateHostnames = true;
+                case "--enable-proxy-protocol" -> proxyProtocol = true;
+                case "--disable-request-logging" -> disableRequestLogging = true;
+                case "--reload-signal-file" -> reloadSignalFile = Path.of(value != null ? value : next(args, ++i, arg));
+                case "--transport" -> {
+                    transport = value != null ? value : next(args, ++i, arg);
+                    if (!List.of("auto", "io_uring", "nio").contains(transport)) {
+                        throw new IllegalArgumentException("--transport takes auto, io_uring or nio, not '"
+                                + transport + "'");
+                    }
+                }
+                case "--cache-size-mb" -> cacheBytes = number(value != null ? value : next(args, ++i, arg), arg) << 20;
+                case "--max-connections" -> {
+                    long n = number(value != null ? value : next(args, ++i, arg), arg);
+                    if (n < 1 || n > 1_000_000) {
+                        throw new IllegalArgumentException("--max-connections must be 1..1000000");
+                    }
+                    maxConnections = (int) n;
+                }
+                case "--pack" -> pack = Path.of(value != null ? value : next(args, ++i, arg));
+                case "--help", "-h" -> help = true;
+                case "--version", "-V" -> version = true;
+                case "--manual" -> manual = true;
+                default -> {
+                    if (arg.startsWith("-") && !arg.equals("-")) {
+                        throw new IllegalArgumentException("unknown flag '" + arg + "'");
+                    }
+                    if (site != null) {
+                        throw new IllegalArgumentException("more than one site given: '" + site + "' and '" + arg
+                                + "'");
+                    }
+                    site = Path.of(arg);
+                }
+            }
+        }
+        if (index.isEmpty() || index.contains("/")) {
+            throw new IllegalArgumentException("--index takes a plain file name, not '" + index + "'");
+        }
+        return new Flags(site, addresses, index, tryHtml, validateHostnames, proxyProtocol, disableRequestLogging,
+                reloadSignalFile, pack, help, version, manual, transport, cacheBytes, maxConnections);
+    }
+
+    private static String next(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static long number(String text, String flag) {
+        try {
+            long n = Long.parseLong(text);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " takes a non-negative number, not '" + text + "'");
+        }
+    }
+
+    /** The server these flags describe. */
+    ZeroServe.Builder toBuilder() {
+        ZeroServe.Builder builder = ZeroServe.builder()
+                .site(site)
+                .index(index)
+                .tryHtml(tryHtml)
+                .validateHostnames(validateHostnames)
+                .proxyProtocol(proxyProtocol)
+                .requestLogging(!disableRequestLogging)
+                .transport(transport)
+                .cache(256 * 1024, cacheBytes)
+                .maxConnections(maxConnections);
+        addresses.forEach(builder::address);
+        if (reloadSignalFile != null) {
+            builder.reloadSignalFile(reloadSignalFile);
+        }
+        return builder;
+    }
+}

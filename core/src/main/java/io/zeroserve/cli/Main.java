@@ -1,0 +1,146 @@
+package io.zeroserve.cli;
+
+import io.zeroserve.ZeroServe;
+import io.zeroserve.site.SiteLoadException;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code zeroserve} command. Flags are zeroserve's; see {@link Flags} and {@code --help}. */
+public final class Main {
+    static final String VERSION = "0.1.0";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status >= 0) {
+            System.exit(status);
+        }
+        // status < 0: the server is running; main returns and non-daemon threads keep the JVM alive.
+    }
+
+    /**
+     * Runs the command. Returns the exit status, or -1 when a server was started and is now running (it stops on
+     * SIGTERM or SIGINT).
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Flags flags;
+        try {
+            flags = Flags.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("zeroserve: " + e.getMessage());
+            err.println("run 'zeroserve --help' for usage");
+            return 2;
+        }
+        if (flags.help()) {
+            out.print(Flags.USAGE);
+            return 0;
+        }
+        if (flags.version()) {
+            out.println("zeroserve " + VERSION + " (JVM)");
+            return 0;
+        }
+        if (flags.manual()) {
+            return printManual(out, err);
+        }
+        if (flags.pack() != null) {
+            return pack(flags.pack(), out, err);
+        }
+        if (flags.site() == null) {
+            err.println("zeroserve: no site given (usage: zeroserve [flags] site.tar; 'zeroserve --help' for more)");
+            return 2;
+        }
+        return serve(flags, err);
+    }
+
+    private static int serve(Flags flags, PrintStream err) {
+        ZeroServe server;
+        try {
+            server = flags.toBuilder().build().start();
+        } catch (SiteLoadException e) {
+            err.println("zeroserve: " + e.getMessage());
+            return 1;
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            err.println("zeroserve: " + e.getMessage());
+            return 1;
+        }
+        for (InetSocketAddress address : server.addresses()) {
+            err.println("listening on http://" + hostPort(address) + " (transport " + server.transportName() + ")");
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "zeroserve-shutdown"));
+        Signals.onTerminate(server::close);
+        Signals.onHangup(() -> {
+            err.println("[reload] SIGHUP: reloading " + flags.site());
+            report(server.reload(), flags.site(), err);
+        });
+        // Keep one non-daemon thread until shutdown, so the JVM stays up while serving.
+        Thread.ofPlatform().name("zeroserve-main").start(() -> {
+            try {
+                stopped.await();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return -1;
+    }
+
+    static void report(Optional<String> error, Path site, PrintStream err) {
+        if (error.isPresent()) {
+            err.println("[reload] failed, still serving the previous site: " + error.get());
+        } else {
+            err.println("[reload] now serving " + site);
+        }
+    }
+
+    static String hostPort(InetSocketAddress address) {
+        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static int pack(Path dir, PrintStream out, PrintStream err) {
+        String epoch = System.getenv("SOURCE_DATE_EPOCH");
+        try {
+            Packer packer = new Packer(dir, epoch == null || epoch.isBlank() ? null : Long.parseLong(epoch.trim()));
+            var entries = packer.entries();
+            // Pack into memory first: a failure must not leave half a tar on stdout.
+            var buffer = new java.io.ByteArrayOutputStream();
+            packer.write(buffer, entries, Packer.FileContents.verbatim());
+            OutputStream stdout = new BufferedOutputStream(out, 1 << 16);
+            buffer.writeTo(stdout);
+            stdout.flush();
+            err.println("packed " + entries.size() + " entries from " + dir);
+            return 0;
+        } catch (IOException | NumberFormatException e) {
+            err.println("zeroserve: --pack " + dir + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int printManual(PrintStream out, PrintStream err) {
+        try (InputStream manual = Main.class.getResourceAsStream("manual.md")) {
+            if (manual == null) {
+                err.println("zeroserve: the manual is missing from this build");
+                return 1;
+            }
+            out.print(new String(manual.readAllBytes(), StandardCharsets.UTF_8));
+            return 0;
+        } catch (IOException e) {
+            err.println("zeroserve: cannot read the manual: " + e.getMessage());
+            return 1;
+        }
+    }
+}

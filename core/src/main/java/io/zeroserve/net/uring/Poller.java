@@ -1,0 +1,343 @@
+package io.zeroserve.net.uring;
+
+import io.zeroserve.ffi.linux.Errno;
+import io.zeroserve.ffi.linux.LibC;
+import io.zeroserve.ffi.linux.NativeException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One platform thread that owns one {@link Ring} and its {@link BufferRing}. Other threads never touch the ring: they
+ * hand the poller a task ({@link #execute}), which writes SQEs on the poller thread. Each loop iteration runs all
+ * queued tasks, then makes exactly one {@code io_uring_enter} that submits everything they wrote (this is where sends
+ * of many connections are batched) and waits if there is nothing else to do, then dispatches the completions.
+ *
+ * <p>Routing: every SQE carries {@code user_data = registrationId << 8 | op}. The id is a slot in {@link #slots},
+ * held by a {@link Registration} until its last completion has arrived (the registration frees it itself, after its
+ * close completed), so a completion can never reach a newer owner of a reused slot. File descriptor numbers are
+ * never used for routing: the kernel reuses them at once.
+ *
+ * <p>Wake-up: a sleeping poller waits in {@code io_uring_enter}; a task submitter writes to an eventfd on which the
+ * poller always keeps one {@code IORING_OP_READ} pending. {@link #sleeping} and the task queue form a Dekker pair
+ * (both volatile), so either the submitter sees the poller asleep and wakes it, or the poller sees the task.
+ */
+final class Poller implements Runnable {
+    private static final Logger LOG = Logger.getLogger(Poller.class.getName());
+
+    static final int OP_WAKEUP = 1;
+    static final int OP_ACCEPT = 2;
+    static final int OP_RECV = 3;
+    static final int OP_SEND = 4;
+    static final int OP_CANCEL = 5;
+    static final int OP_CLOSE = 6;
+    static final int OP_SHUTDOWN = 7;
+    static final int OP_READ = 8;
+
+    /** The poller-side half of a listener or connection. Every method runs on the poller thread. */
+    interface Registration {
+        /** A completion for this registration; must not block. */
+        void complete(int op, int res, int flags);
+
+        /** The transport is stopping: cancel everything and close, then {@link #unregister} eventually. */
+        void forceClose();
+    }
+
+    /** The 8-byte value 1 that {@link #wake} writes to the eventfd; read-only, shared by all pollers. */
+    private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
+
+    private final int index;
+    private final int entries;
+    private final int bufferCount;
+    private final int bufferSize;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final ArrayDeque<Runnable> afterDrain = new ArrayDeque<>();
+    private final Thread thread;
+    private volatile boolean sleeping;
+    private volatile boolean terminated;
+    private boolean stopping;
+    private Registration[] slots = new Registration[64];
+    private int[] freeSlots = new int[64];
+    private int freeCount;
+    private int nextSlot = 1; // slot 0 stays unused so that user_data 0 never routes anywhere
+    private int live;
+    private Ring ring;
+    private BufferRing buffers;
+    private Arena arena;
+    private final Object wakeLock = new Object();
+    private int eventFd = -1; // guarded by wakeLock once the thread runs
+    private MemorySegment eventBuffer;
+
+    Poller(int index, int entries, int bufferCount, int bufferSize) {
+        this.index = index;
+        this.entries = entries;
+        this.bufferCount = bufferCount;
+        this.bufferSize = bufferSize;
+        this.thread = Thread.ofPlatform().name("zeroserve-io_uring-" + index).daemon(true).unstarted(this);
+    }
+
+    /** Starts the thread and waits until its ring is set up; throws the setup failure. */
+    void start() throws NativeException {
+        thread.start();
+        try {
+            started.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof NativeException n) {
+                throw n;
+            }
+            throw e;
+        }
+    }
+
+    int index() {
+        return index;
+    }
+
+    boolean isPollerThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    boolean isTerminated() {
+        return terminated;
+    }
+
+    /** Runs {@code task} on the poller thread, in submission order. */
+    void execute(Runnable task) {
+        tasks.offer(task);
+        if (terminated) {
+            // The loop is gone (stopped or failed): run what is left here; tasks see isTerminated() and only fail
+            // their operations, they never touch the ring.
+            runTasks();
+        } else if (sleeping && wakeupPending.compareAndSet(false, true)) {
+            wake();
+        }
+    }
+
+    private void wake() {
+        // Locked against tearDown closing the eventfd: a write to a closed and reused fd number would corrupt
+        // whatever file got that number.
+        synchronized (wakeLock) {
+            if (eventFd >= 0) {
+                LibC.write(eventFd, ONE, 8); // cannot block: the counter would need 2^64 - 2 unread wake-ups
+            }
+        }
+    }
+
+    /** Asks the poller to close every registration and exit; {@link #awaitStopped} waits for that. */
+    void stop() {
+        execute(() -> {
+            stopping = true;
+            for (Registration r : slots.clone()) {
+                if (r != null) {
+                    r.forceClose();
+                }
+            }
+        });
+    }
+
+    void awaitStopped() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- poller-thread API for registrations ----
+
+    SubmissionQueue sq() {
+        if (ring.sq.isFull()) {
+            // Hand what we have to the kernel to free entries; completions are dispatched by the main loop.
+            int rc = ring.submit(false);
+            if (rc < 0 && rc != -Errno.EINTR && rc != -Errno.EBUSY && rc != -Errno.EAGAIN) {
+                throw new IllegalStateException(Errno.message("io_uring_enter", rc));
+            }
+        }
+        return ring.sq;
+    }
+
+    BufferRing buffers() {
+        return buffers;
+    }
+
+    /** Runs {@code task} after the current batch of completions was dispatched and buffers were recycled. */
+    void afterDrain(Runnable task) {
+        afterDrain.add(task);
+    }
+
+    int register(Registration r) {
+        int id;
+        if (freeCount > 0) {
+            id = freeSlots[--freeCount];
+        } else {
+            id = nextSlot++;
+            if (id >= slots.length) {
+                slots = Arrays.copyOf(slots, slots.length * 2);
+            }
+        }
+        if (id > 0xffffff) {
+            throw new IllegalStateException("more than 16M registrations on one ring");
+        }
+        slots[id] = r;
+        live++;
+        return id;
+    }
+
+    /** Frees the slot; only after the registration's last completion. */
+    void unregister(int id) {
+        slots[id] = null;
+        if (freeCount == freeSlots.length) {
+            freeSlots = Arrays.copyOf(freeSlots, freeSlots.length * 2);
+        }
+        freeSlots[freeCount++] = id;
+        live--;
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    static long userData(int id, int op) {
+        return ((long) id << 8) | op;
+    }
+
+    // ---- the loop ----
+
+    @Override
+    public void run() {
+        try {
+            setUp();
+        } catch (NativeException | RuntimeException e) {
+            tearDown();
+            terminated = true;
+            started.completeExceptionally(e);
+            return;
+        }
+        started.complete(null);
+        try {
+            loop();
+        } catch (Throwable t) {
+            LOG.log(Level.SEVERE, "io_uring poller " + index + " failed; its connections are lost", t);
+        } finally {
+            terminated = true;
+            tearDown();
+            // Tasks that arrived after the end are run so that their callers fail instead of waiting forever.
+            runTasks();
+        }
+    }
+
+    private void setUp() throws NativeException {
+        ring = Ring.create(entries, entries * 4);
+        arena = Arena.ofConfined();
+        buffers = new BufferRing(ring.fd, (short) 0, bufferCount, bufferSize, arena);
+        eventFd = LibC.eventfd(0, LibC.EFD_CLOEXEC);
+        if (eventFd < 0) {
+            throw new NativeException("eventfd", eventFd);
+        }
+        eventBuffer = arena.allocate(8, 8);
+        armWakeup();
+    }
+
+    private void armWakeup() {
+        sq().read(eventFd, eventBuffer.address(), 8, 0, userData(0, OP_WAKEUP));
+    }
+
+    private void loop() {
+        CompletionQueue.Handler dispatch = this::dispatch;
+        while (true) {
+            runTasks();
+            if (stopping && live == 0) {
+                return;
+            }
+            boolean wait = tasks.isEmpty() && afterDrain.isEmpty();
+            if (wait) {
+                sleeping = true;
+                if (!tasks.isEmpty()) { // a task raced with the store above; its submitter may not wake us
+                    wait = false;
+                }
+            }
+            int rc = ring.submit(wait);
+            sleeping = false;
+            if (rc < 0 && rc != -Errno.EINTR && rc != -Errno.EBUSY && rc != -Errno.EAGAIN) {
+                throw new IllegalStateException(Errno.message("io_uring_enter", rc));
+            }
+            ring.cq.drain(dispatch);
+            buffers.publish();
+            Runnable r;
+            while ((r = afterDrain.poll()) != null) {
+                r.run();
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable r;
+        while ((r = tasks.poll()) != null) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "io_uring poller " + index + ": task failed", e);
+            }
+        }
+    }
+
+    private void dispatch(long userData, int res, int flags) {
+        int op = (int) (userData & 0xff);
+        int id = (int) (userData >>> 8);
+        if (op == OP_WAKEUP) {
+            wakeupPending.set(false);
+            armWakeup();
+            return;
+        }
+        Registration r = id < slots.length ? slots[id] : null;
+        if (r == null) {
+            LOG.warning("io_uring poller " + index + ": completion for free slot " + id + " op " + op
+                    + " res " + res);
+            return;
+        }
+        try {
+            r.complete(op, res, flags);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "io_uring poller " + index + ": completion handler failed", e);
+        }
+    }
+
+    private void tearDown() {
+        if (buffers != null && ring != null) {
+            buffers.unregister(ring.fd);
+        }
+        if (ring != null) {
+            ring.close();
+        }
+        synchronized (wakeLock) {
+            if (eventFd >= 0) {
+                LibC.close(eventFd);
+                eventFd = -1;
+            }
+        }
+        if (arena != null) {
+            arena.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Poller[" + index + ", " + ring + ", live=" + live + "]";
+    }
+}

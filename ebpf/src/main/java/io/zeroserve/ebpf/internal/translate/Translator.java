@@ -1,0 +1,882 @@
+package io.zeroserve.ebpf.internal.translate;
+
+import static io.zeroserve.ebpf.internal.isa.Op.*;
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+
+import io.zeroserve.ebpf.internal.isa.Insn;
+import io.zeroserve.ebpf.internal.run.Engine;
+import io.zeroserve.ebpf.internal.run.Epoch;
+import io.zeroserve.ebpf.internal.run.GuestTrap;
+import io.zeroserve.ebpf.internal.run.Layout;
+import io.zeroserve.ebpf.internal.run.Ops;
+import io.zeroserve.ebpf.internal.run.ProgramImage;
+import io.zeroserve.ebpf.internal.run.RunContext;
+import io.zeroserve.ebpf.internal.verify.Function;
+import io.zeroserve.ebpf.internal.verify.VerifiedProgram;
+
+import java.lang.classfile.Attributes;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.TypeKind;
+import java.lang.classfile.instruction.SwitchCase;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Translates a verified program to JVM bytecode: one hidden class per program (built with
+ * {@code java.lang.classfile}), one static method per BPF function, BPF registers in JVM locals, a BPF-to-BPF call a
+ * JVM call with its own frame.
+ *
+ * <p>HotSpot does not compile methods over 8000 bytes of bytecode ({@code HugeMethodLimit}), so a function whose
+ * method would exceed {@link #HUGE_METHOD_LIMIT} is split into region methods: contiguous instruction ranges that
+ * take the registers in a {@code long[]}, run until control leaves the range, store the registers back and return the
+ * next pc to a small dispatch loop in the function's own method. Every method is measured after generation and
+ * regions are halved until each fits. A function that cannot be translated falls back to the interpreter, with a
+ * logged reason.
+ */
+public final class Translator {
+    /** Largest method we emit: HotSpot skips compiling methods with more than 8000 bytes of bytecode. */
+    public static final int HUGE_METHOD_LIMIT = 7999;
+    private static final System.Logger LOG = System.getLogger("io.zeroserve.ebpf.jit");
+    private static final long BASE = Layout.GUEST_BASE;
+    private static final long MIN = Long.MIN_VALUE;
+    /**
+     * Instructions a loop may run between two epoch comparisons: about 0.1-0.3 ms of guest work, well under the
+     * 2 ms slice, so a tick is noticed late by a fraction of a slice at most.
+     */
+    static final int FUEL = 1 << 18;
+    /**
+     * Estimated bytecode per region when first splitting (the estimates run high: this gives about 6 KB of real
+     * bytecode); regions that still overflow {@link #HUGE_METHOD_LIMIT} are halved.
+     */
+    private static final int REGION_BYTES = 11000;
+
+    static final ClassDesc CD_CTX = ClassDesc.of(RunContext.class.getName());
+    static final ClassDesc CD_OPS = ClassDesc.of(Ops.class.getName());
+    static final ClassDesc CD_EPOCH = ClassDesc.of(Epoch.class.getName());
+    static final ClassDesc CD_TRAP = ClassDesc.of(GuestTrap.class.getName());
+    static final ClassDesc CD_ENGINE = ClassDesc.of(Engine.class.getName());
+    static final ClassDesc CD_BYTES = ConstantDescs.CD_byte.arrayType();
+    static final ClassDesc CD_LONGS = CD_long.arrayType();
+    static final MethodTypeDesc MT_FN = MethodTypeDesc.of(CD_long, CD_CTX, CD_long, CD_long, CD_long, CD_long,
+            CD_long, CD_long);
+    static final MethodTypeDesc MT_REGION = MethodTypeDesc.of(CD_int, CD_CTX, CD_LONGS, CD_int);
+    static final MethodTypeDesc MT_CALL = MethodTypeDesc.of(CD_long, CD_CTX, CD_int, CD_long, CD_long, CD_long,
+            CD_long, CD_long, CD_long);
+    static final MethodTypeDesc MT_INTERP = MethodTypeDesc.of(CD_long, CD_int, CD_long, CD_long, CD_long, CD_long,
+            CD_long, CD_long);
+    static final MethodTypeDesc MT_FAULT = MethodTypeDesc.of(CD_TRAP, CD_int, CD_long, CD_int);
+
+    /** What was generated, for tests and benchmarks: per function, null (one method), regions, or interpreted. */
+    public record Report(String className, Map<Integer, String> fallbacks, Map<Integer, List<int[]>> regions,
+                         Map<String, Integer> methodSizes) {
+    }
+
+    private final ProgramImage image;
+    private final VerifiedProgram program;
+    private final long[] code;
+    /** Per function: null = one method; a list of [from, to) ranges = split into regions. */
+    private final Map<Integer, List<int[]>> plan = new TreeMap<>();
+    private final Map<Integer, String> fallback = new TreeMap<>();
+    private Report report;
+
+    private final int forceRegionBytes;
+
+    private Translator(ProgramImage image, int forceRegionBytes) {
+        this.image = image;
+        this.forceRegionBytes = forceRegionBytes;
+        this.program = image.program();
+        this.code = program.object().code();
+    }
+
+    public static Engine translate(ProgramImage image) {
+        return new Translator(image, 0).run();
+    }
+
+    /** Translates and also returns what was generated. */
+    public static Map.Entry<Engine, Report> translateWithReport(ProgramImage image, int forceRegionBytes,
+                                                               java.util.Set<Integer> interpretFunctions) {
+        Translator t = new Translator(image, forceRegionBytes);
+        for (int fn : interpretFunctions) {
+            t.fallback.put(fn, "requested by the loader configuration");
+        }
+        Engine e = t.run();
+        return Map.entry(e, t.report);
+    }
+
+    private Engine run() {
+        for (Function f : program.functions()) {
+            if (forceRegionBytes > 0) {
+                plan.put(f.index(), evenRegions(f.start(), f.end(), forceRegionBytes));
+            } else if (estimate(f.start(), f.end()) > HUGE_METHOD_LIMIT - 500) {
+                plan.put(f.index(), evenRegions(f.start(), f.end(), REGION_BYTES));
+            }
+        }
+        for (int attempt = 0; attempt < 24; attempt++) {
+            byte[] bytes;
+            try {
+                bytes = generate();
+            } catch (FunctionFailure ff) {
+                fallback.put(ff.fn, ff.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "{0}: function at {1} runs in the interpreter: {2}",
+                        image.name(), program.object().where(program.functions().get(ff.fn).start()),
+                        ff.getMessage());
+                continue;
+            }
+            Map<String, Integer> sizes = new TreeMap<>();
+            boolean changed = false;
+            ClassModel cm = ClassFile.of().parse(bytes);
+            for (MethodModel m : cm.methods()) {
+                int len = m.findAttribute(Attributes.code()).map(c -> c.codeLength()).orElse(0);
+                String name = m.methodName().stringValue();
+                sizes.put(name, len);
+                if (len > HUGE_METHOD_LIMIT && (name.startsWith("f") || name.startsWith("r"))) {
+                    changed |= shrink(name);
+                }
+            }
+            if (changed) {
+                continue;
+            }
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
+                Engine e = (Engine) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class))
+                        .invoke();
+                report = new Report(lookup.lookupClass().getName(), Map.copyOf(fallback), Map.copyOf(plan),
+                        Map.copyOf(sizes));
+                return e;
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: translated class rejected ({1}); using the interpreter",
+                        image.name(), t.toString());
+                break;
+            }
+        }
+        for (Function f : program.functions()) {
+            fallback.putIfAbsent(f.index(), "translation did not converge");
+        }
+        report = new Report("interpreter", Map.copyOf(fallback), Map.of(), Map.of());
+        return (ctx, fn, r1, r2, r3, r4, r5, fp) -> ctx.interpret(fn, r1, r2, r3, r4, r5, fp);
+    }
+
+    /** Halves the region (or splits the whole function) that produced an oversized method. */
+    private boolean shrink(String method) {
+        if (method.startsWith("f")) {
+            int fn = Integer.parseInt(method.substring(1));
+            Function f = program.functions().get(fn);
+            if (plan.get(fn) == null) {
+                plan.put(fn, evenRegions(f.start(), f.end(), REGION_BYTES));
+                return true;
+            }
+            // The dispatcher itself is too big: too many regions. Give up on this function.
+            fallback.put(fn, "dispatcher exceeds the method size limit");
+            plan.remove(fn);
+            return true;
+        }
+        String[] parts = method.substring(1).split("_");
+        int fn = Integer.parseInt(parts[0]);
+        int idx = Integer.parseInt(parts[1]);
+        List<int[]> regions = new ArrayList<>(plan.get(fn));
+        int[] r = regions.get(idx);
+        int mid = splitPoint(r[0], r[1], (r[0] + r[1]) / 2);
+        if (mid <= r[0] || mid >= r[1]) {
+            fallback.put(fn, "a single instruction exceeds the method size limit");
+            plan.remove(fn);
+            return true;
+        }
+        regions.set(idx, new int[] {r[0], mid});
+        regions.add(idx + 1, new int[] {mid, r[1]});
+        plan.put(fn, regions);
+        return true;
+    }
+
+    private int splitPoint(int from, int to, int at) {
+        if (at > from && at < to && Insn.opcode(code[at - 1]) == LDDW) {
+            at++;
+        }
+        return at;
+    }
+
+    private List<int[]> evenRegions(int from, int to, int targetBytes) {
+        List<int[]> out = new ArrayList<>();
+        int start = from;
+        int acc = 0;
+        for (int pc = from; pc < to; pc++) {
+            acc += estimate(code[pc]);
+            if (acc >= targetBytes && pc + 1 < to) {
+                int cut = splitPoint(start, to, pc + 1);
+                if (cut < to) {
+                    out.add(new int[] {start, cut});
+                    start = cut;
+                    pc = cut - 1;
+                    acc = 0;
+                }
+            }
+        }
+        out.add(new int[] {start, to});
+        return out;
+    }
+
+    private int estimate(int from, int to) {
+        int n = 0;
+        for (int pc = from; pc < to; pc++) {
+            n += estimate(code[pc]);
+        }
+        return n;
+    }
+
+    private static int estimate(long w) {
+        int op = Insn.opcode(w);
+        return switch (cls(op)) {
+            case ALU64 -> 8;
+            case ALU -> 14;
+            case JMP, JMP32 -> code(op) == CALL ? 30 : 30;
+            case LD -> 6;
+            case LDX -> 30;
+            default -> 45;
+        };
+    }
+
+    private static final class FunctionFailure extends RuntimeException {
+        final int fn;
+
+        FunctionFailure(int fn, String message, Throwable cause) {
+            super(message, cause);
+            this.fn = fn;
+        }
+    }
+
+    private byte[] generate() {
+        ClassDesc self = ClassDesc.of(Translator.class.getPackageName() + ".JitProgram");
+        List<Function> fns = program.functions();
+        return ClassFile.of().build(self, clb -> {
+            clb.withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
+            clb.withInterfaceSymbols(CD_ENGINE);
+            clb.withMethodBody("<init>", MethodTypeDesc.of(CD_void), ClassFile.ACC_PUBLIC, cob -> cob.aload(0)
+                    .invokespecial(CD_Object, "<init>", MethodTypeDesc.of(CD_void)).return_());
+            clb.withMethodBody("call", MT_CALL, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, cob -> {
+                Label dflt = cob.newLabel();
+                List<SwitchCase> cases = new ArrayList<>();
+                Label[] ls = new Label[fns.size()];
+                for (int i = 0; i < fns.size(); i++) {
+                    ls[i] = cob.newLabel();
+                    cases.add(SwitchCase.of(i, ls[i]));
+                }
+                cob.iload(2).tableswitch(0, fns.size() - 1, dflt, cases);
+                for (int i = 0; i < fns.size(); i++) {
+                    cob.labelBinding(ls[i]);
+                    if (fallback.containsKey(i)) {
+                        cob.aload(1).loadConstant(i);
+                        for (int a = 0; a < 6; a++) {
+                            cob.lload(3 + 2 * a);
+                        }
+                        cob.invokevirtual(CD_CTX, "interpret", MT_INTERP).lreturn();
+                    } else {
+                        cob.aload(1);
+                        for (int a = 0; a < 6; a++) {
+                            cob.lload(3 + 2 * a);
+                        }
+                        cob.invokestatic(self, "f" + i, MT_FN).lreturn();
+                    }
+                }
+                cob.labelBinding(dflt);
+                cob.loadConstant(0L).lreturn();
+            });
+            for (Function f : fns) {
+                if (fallback.containsKey(f.index())) {
+                    continue;
+                }
+                try {
+                    List<int[]> regions = plan.get(f.index());
+                    if (regions == null) {
+                        clb.withMethodBody("f" + f.index(), MT_FN, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                                cob -> new FunctionEmitter(self, f, f.start(), f.end(), false, null, cob).emit());
+                    } else {
+                        clb.withMethodBody("f" + f.index(), MT_FN, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                                cob -> emitDispatcher(self, f, regions, cob));
+                        for (int k = 0; k < regions.size(); k++) {
+                            int[] r = regions.get(k);
+                            clb.withMethodBody("r" + f.index() + "_" + k, MT_REGION,
+                                    ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                                    cob -> new FunctionEmitter(self, f, r[0], r[1], true, regions, cob).emit());
+                        }
+                    }
+                } catch (FunctionFailure e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw new FunctionFailure(f.index(), e.toString(), e);
+                }
+            }
+        });
+    }
+
+    /** Region entry pcs: the function start, every region start, and every target jumped to from another region. */
+    private TreeSet<Integer> regionEntries(Function f, List<int[]> regions) {
+        TreeSet<Integer> entries = new TreeSet<>();
+        entries.add(f.start());
+        for (int[] r : regions) {
+            entries.add(r[0]);
+        }
+        for (int pc = f.start(); pc < f.end(); pc++) {
+            long w = code[pc];
+            int op = Insn.opcode(w);
+            if (isJump(op)) {
+                int t = pc + 1 + (op == (JMP32 | JA) ? Insn.imm(w) : Insn.off(w));
+                if (regionOf(regions, t) != regionOf(regions, pc)) {
+                    entries.add(t);
+                }
+            }
+            if (op == LDDW) {
+                pc++;
+            }
+        }
+        return entries;
+    }
+
+    private static int regionOf(List<int[]> regions, int pc) {
+        for (int k = 0; k < regions.size(); k++) {
+            if (pc >= regions.get(k)[0] && pc < regions.get(k)[1]) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** The function method of a split function: registers into a long[], then a pc-dispatch loop over regions. */
+    private void emitDispatcher(ClassDesc self, Function f, List<int[]> regions, CodeBuilder cob) {
+        final int regs = 13, pcLocal = 14;
+        prologue(cob, f, 11);
+        cob.loadConstant(11).newarray(TypeKind.LONG).astore(regs);
+        for (int r = 1; r <= 5; r++) {
+            cob.aload(regs).loadConstant(r).lload(1 + 2 * (r - 1)).lastore();
+        }
+        cob.aload(regs).loadConstant(10).lload(11).lastore();
+        cob.loadConstant(f.start()).istore(pcLocal);
+        Label loop = cob.newLabel();
+        Label done = cob.newLabel();
+        cob.labelBinding(loop);
+        TreeSet<Integer> entries = regionEntries(f, regions);
+        List<SwitchCase> cases = new ArrayList<>();
+        Map<Integer, Label> byRegion = new HashMap<>();
+        for (int e : entries) {
+            int k = regionOf(regions, e);
+            Label l = byRegion.computeIfAbsent(k, x -> cob.newLabel());
+            cases.add(SwitchCase.of(e, l));
+        }
+        cob.iload(pcLocal).lookupswitch(done, cases);
+        for (var e : byRegion.entrySet()) {
+            cob.labelBinding(e.getValue());
+            cob.aload(0).aload(regs).iload(pcLocal)
+                    .invokestatic(self, "r" + f.index() + "_" + e.getKey(), MT_REGION)
+                    .istore(pcLocal).goto_(loop);
+        }
+        cob.labelBinding(done);
+        cob.aload(regs).loadConstant(0).laload().lreturn();
+    }
+
+    /** Stack-overflow check and the function-entry epoch check; {@code fpLocal} holds r10. */
+    private void prologue(CodeBuilder cob, Function f, int fpLocal) {
+        Label ok = cob.newLabel();
+        cob.lload(fpLocal).loadConstant(BASE + f.frameBytes()).lcmp().ifge(ok);
+        cob.aload(0).loadConstant(f.start()).invokevirtual(CD_CTX, "stackOverflow",
+                MethodTypeDesc.of(CD_TRAP, CD_int)).athrow();
+        cob.labelBinding(ok);
+        epochCheck(cob, f.start());
+    }
+
+    static void epochCheck(CodeBuilder cob, int pc) {
+        Label skip = cob.newLabel();
+        cob.getstatic(CD_EPOCH, "ticks", CD_long).aload(0).getfield(CD_CTX, "epochSeen", CD_long).lcmp()
+                .ifeq(skip);
+        cob.aload(0).loadConstant(pc).invokevirtual(CD_CTX, "poll", MethodTypeDesc.of(CD_void, CD_int));
+        cob.labelBinding(skip);
+    }
+
+    /** Emits instructions [from, to) of one function, as a whole method or as a region method. */
+    private final class FunctionEmitter {
+        // Locals. Whole method: 0 ctx, 1..10 r1..r5 (args), 11 fp. Region: 0 ctx, 1 regs, 2 entry pc.
+        private final int[] slot = new int[11];
+        private final int mem;
+        private final int tmp; // long: the address of the memory access in progress
+        private final int idx; // int: its arena index
+        private final int fuel; // int: instructions left before the next real epoch check
+        private final int[] loopLength; // per loop header: the longest back-edge distance to it
+        private final ClassDesc self;
+        private final Function f;
+        private final int from, to;
+        private final boolean region;
+        private final List<int[]> regions;
+        private final CodeBuilder cob;
+        private final Label[] labels;
+        private final boolean[] loopHeader;
+        private final List<Runnable> cold = new ArrayList<>();
+        private final Map<Integer, Label> exits = new TreeMap<>();
+        private final long loadLimit;
+        private final long storeLimit;
+
+        FunctionEmitter(ClassDesc self, Function f, int from, int to, boolean region, List<int[]> regions,
+                        CodeBuilder cob) {
+            this.self = self;
+            this.f = f;
+            this.from = from;
+            this.to = to;
+            this.region = region;
+            this.regions = regions;
+            this.cob = cob;
+            int base = region ? 3 : 13;
+            if (region) {
+                for (int r = 0; r <= 10; r++) {
+                    slot[r] = base + 2 * r;
+                }
+                base += 22;
+            } else {
+                for (int r = 1; r <= 5; r++) {
+                    slot[r] = 1 + 2 * (r - 1);
+                }
+                slot[10] = 11;
+                slot[0] = 13;
+                for (int r = 6; r <= 9; r++) {
+                    slot[r] = 15 + 2 * (r - 6);
+                }
+                base = 23;
+            }
+            mem = base;
+            tmp = base + 1;
+            idx = base + 3;
+            fuel = base + 4;
+            labels = new Label[to - from];
+            loopHeader = new boolean[to - from];
+            loopLength = new int[to - from];
+            for (int pc = from; pc < to; pc++) {
+                long w = code[pc];
+                int op = Insn.opcode(w);
+                if (isJump(op)) {
+                    int t = target(pc, w);
+                    if (t <= pc && t >= from && t < to) {
+                        loopHeader[t - from] = true;
+                        loopLength[t - from] = Math.max(loopLength[t - from], pc - t + 1);
+                    }
+                }
+                if (op == LDDW) {
+                    pc++;
+                }
+            }
+            this.loadLimit = image.arenaBytes();
+            this.storeLimit = image.stackBytes();
+        }
+
+        private int target(int pc, long w) {
+            return pc + 1 + (Insn.opcode(w) == (JMP32 | JA) ? Insn.imm(w) : Insn.off(w));
+        }
+
+        private Label label(int pc) {
+            if (pc < from || pc >= to) {
+                return exits.computeIfAbsent(pc, x -> cob.newLabel());
+            }
+            Label l = labels[pc - from];
+            if (l == null) {
+                l = labels[pc - from] = cob.newLabel();
+            }
+            return l;
+        }
+
+        void emit() {
+            if (region) {
+                cob.aload(0).getfield(CD_CTX, "mem", CD_BYTES).astore(mem);
+                for (int r = 0; r <= 10; r++) {
+                    cob.aload(1).loadConstant(r).laload().lstore(slot[r]);
+                }
+                TreeSet<Integer> entries = new TreeSet<>();
+                for (int e : regionEntries(f, regions)) {
+                    if (e >= from && e < to) {
+                        entries.add(e);
+                    }
+                }
+                List<SwitchCase> cases = new ArrayList<>();
+                for (int e : entries) {
+                    cases.add(SwitchCase.of(e, label(e)));
+                }
+                Label bad = cob.newLabel();
+                cob.iload(2).lookupswitch(bad, cases);
+                cold.add(() -> {
+                    cob.labelBinding(bad);
+                    cob.aload(0).loadConstant(from).loadConstant(0L).loadConstant(0)
+                            .invokevirtual(CD_CTX, "loadFault", MT_FAULT).athrow();
+                });
+            } else {
+                prologue(cob, f, 11);
+                cob.aload(0).getfield(CD_CTX, "mem", CD_BYTES).astore(mem);
+                for (int r : new int[] {0, 6, 7, 8, 9}) {
+                    cob.loadConstant(0L).lstore(slot[r]);
+                }
+            }
+            cob.loadConstant(FUEL).istore(fuel);
+            for (int pc = from; pc < to; pc++) {
+                cob.labelBinding(label(pc));
+                if (loopHeader[pc - from]) {
+                    // Loop header: charge the loop's length to the local fuel; only when it runs out, compare the
+                    // epoch (a memory load) and refill. Keeps the common back-edge free of memory accesses.
+                    Label skip = cob.newLabel();
+                    cob.iload(fuel).loadConstant(loopLength[pc - from]).isub().dup().istore(fuel).ifge(skip);
+                    epochCheck(cob, pc);
+                    cob.loadConstant(FUEL).istore(fuel);
+                    cob.labelBinding(skip);
+                }
+                long w = code[pc];
+                if (Insn.opcode(w) == LDDW) {
+                    cob.loadConstant(Insn.imm64(w, code[pc + 1])).lstore(slot[Insn.dst(w)]);
+                    pc++;
+                    if (pc + 1 == to && region) {
+                        cob.goto_(label(to));
+                    }
+                    continue;
+                }
+                insn(pc, w);
+                if (pc + 1 == to && region && fallsThrough(Insn.opcode(w))) {
+                    cob.goto_(label(to));
+                }
+            }
+            for (Runnable r : cold) {
+                r.run();
+            }
+            for (var e : exits.entrySet()) {
+                cob.labelBinding(e.getValue());
+                storeRegs();
+                cob.loadConstant(e.getKey()).ireturn();
+            }
+        }
+
+        private void storeRegs() {
+            for (int r = 0; r <= 9; r++) {
+                cob.aload(1).loadConstant(r).lload(slot[r]).lastore();
+            }
+        }
+
+        private void insn(int pc, long w) {
+            int op = Insn.opcode(w), dst = Insn.dst(w), src = Insn.src(w), off = Insn.off(w), imm = Insn.imm(w);
+            switch (cls(op)) {
+                case ALU64 -> alu64(op, dst, src, off, imm);
+                case ALU -> alu32(op, dst, src, off, imm);
+                case JMP, JMP32 -> jump(pc, w, op, dst, src, off, imm);
+                case LDX -> load(pc, op, dst, src, off);
+                case ST, STX -> store(pc, op, dst, src, off, imm);
+                default -> throw new IllegalStateException("unverified opcode " + op);
+            }
+        }
+
+        private void src64(int op, int src, int imm) {
+            if ((op & X) != 0) {
+                cob.lload(slot[src]);
+            } else {
+                cob.loadConstant((long) imm);
+            }
+        }
+
+        private void src32(int op, int src, int imm) {
+            if ((op & X) != 0) {
+                cob.lload(slot[src]).l2i();
+            } else {
+                cob.loadConstant(imm);
+            }
+        }
+
+        private void alu64(int op, int dst, int src, int off, int imm) {
+            int d = slot[dst];
+            switch (code(op)) {
+                case ADD -> {
+                    cob.lload(d);
+                    src64(op, src, imm);
+                    cob.ladd();
+                }
+                case SUB -> {
+                    cob.lload(d);
+                    src64(op, src, imm);
+                    cob.lsub();
+                }
+                case MUL -> {
+                    cob.lload(d);
+                    src64(op, src, imm);
+                    cob.lmul();
+                }
+                case OR -> {
+                    cob.lload(d);
+                    src64(op, src, imm);
+                    cob.lor();
+                }
+                case AND -> {
+                    cob.lload(d);
+                    src64(op, src, imm);
+                    cob.land();
+                }
+                case XOR -> {
+                    cob.lload(d);
+                    src64(op, src, imm);
+                    cob.lxor();
+                }
+                case LSH, RSH, ARSH -> {
+                    cob.lload(d);
+                    src32(op, src, imm);
+                    switch (code(op)) {
+                        case LSH -> cob.lshl();
+                        case RSH -> cob.lushr();
+                        default -> cob.lshr();
+                    }
+                }
+                case DIV, MOD -> {
+                    cob.lload(d);
+                    src64(op, src, imm);
+                    String name = (off == 1 ? "s" : "u") + (code(op) == DIV ? "div64" : "mod64");
+                    cob.invokestatic(CD_OPS, name, MethodTypeDesc.of(CD_long, CD_long, CD_long));
+                }
+                case NEG -> cob.lload(d).lneg();
+                case MOV -> {
+                    src64(op, src, imm);
+                    switch (off) {
+                        case 8 -> cob.l2i().i2b().i2l();
+                        case 16 -> cob.l2i().i2s().i2l();
+                        case 32 -> cob.l2i().i2l();
+                        default -> {
+                        }
+                    }
+                }
+                case END -> cob.lload(d).loadConstant(imm)
+                        .invokestatic(CD_OPS, "bswap", MethodTypeDesc.of(CD_long, CD_long, CD_int));
+                default -> throw new IllegalStateException("unverified opcode " + op);
+            }
+            cob.lstore(d);
+        }
+
+        private void alu32(int op, int dst, int src, int off, int imm) {
+            int d = slot[dst];
+            switch (code(op)) {
+                case END -> {
+                    cob.lload(d);
+                    if ((op & X) != 0) {
+                        cob.loadConstant(imm).invokestatic(CD_OPS, "bswap",
+                                MethodTypeDesc.of(CD_long, CD_long, CD_int));
+                    } else if (imm == 16) {
+                        cob.loadConstant(0xffffL).land();
+                    } else if (imm == 32) {
+                        cob.loadConstant(0xffffffffL).land();
+                    }
+                    cob.lstore(d);
+                    return;
+                }
+                case MOV -> {
+                    if ((op & X) == 0) {
+                        cob.loadConstant(imm & 0xffffffffL).lstore(d);
+                        return;
+                    }
+                    cob.lload(slot[src]).l2i();
+                    if (off == 8) {
+                        cob.i2b();
+                    } else if (off == 16) {
+                        cob.i2s();
+                    }
+                }
+                case NEG -> cob.lload(d).l2i().ineg();
+                default -> {
+                    cob.lload(d).l2i();
+                    src32(op, src, imm);
+                    switch (code(op)) {
+                        case ADD -> cob.iadd();
+                        case SUB -> cob.isub();
+                        case MUL -> cob.imul();
+                        case OR -> cob.ior();
+                        case AND -> cob.iand();
+                        case XOR -> cob.ixor();
+                        case LSH -> cob.ishl();
+                        case RSH -> cob.iushr();
+                        case ARSH -> cob.ishr();
+                        case DIV, MOD -> cob.invokestatic(CD_OPS, (off == 1 ? "s" : "u")
+                                + (code(op) == DIV ? "div32" : "mod32"), MethodTypeDesc.of(CD_int, CD_int, CD_int));
+                        default -> throw new IllegalStateException("unverified opcode " + op);
+                    }
+                }
+            }
+            cob.i2l().loadConstant(0xffffffffL).land().lstore(d);
+        }
+
+        private void jump(int pc, long w, int op, int dst, int src, int off, int imm) {
+            if (op == CALL_OP) {
+                if (src == CALL_HELPER) {
+                    cob.aload(0).loadConstant(imm).loadConstant(pc);
+                    for (int r = 1; r <= 5; r++) {
+                        cob.lload(slot[r]);
+                    }
+                    cob.invokevirtual(CD_CTX, "callHelper", MethodTypeDesc.of(CD_long, CD_int, CD_int, CD_long,
+                            CD_long, CD_long, CD_long, CD_long)).lstore(slot[0]);
+                } else {
+                    int callee = program.functionStartingAt(pc + imm + 1);
+                    cob.aload(0);
+                    if (fallback.containsKey(callee)) {
+                        cob.loadConstant(callee);
+                    }
+                    for (int r = 1; r <= 5; r++) {
+                        cob.lload(slot[r]);
+                    }
+                    cob.lload(slot[10]).loadConstant((long) f.frameBytes()).lsub();
+                    if (fallback.containsKey(callee)) {
+                        cob.invokevirtual(CD_CTX, "interpret", MT_INTERP);
+                    } else {
+                        cob.invokestatic(self, "f" + callee, MT_FN);
+                    }
+                    cob.lstore(slot[0]);
+                }
+                return;
+            }
+            if (op == EXIT_OP) {
+                if (region) {
+                    cob.aload(1).loadConstant(0).lload(slot[0]).lastore().iconst_m1().ireturn();
+                } else {
+                    cob.lload(slot[0]).lreturn();
+                }
+                return;
+            }
+            Label t = label(target(pc, w));
+            int c = code(op);
+            if (c == JA) {
+                cob.goto_(t);
+                return;
+            }
+            if (cls(op) == JMP) {
+                boolean unsigned = c == JGT || c == JGE || c == JLT || c == JLE;
+                if (c == JSET) {
+                    cob.lload(slot[dst]);
+                    src64(op, src, imm);
+                    cob.land().lconst_0().lcmp().ifne(t);
+                    return;
+                }
+                cob.lload(slot[dst]);
+                if (unsigned) {
+                    cob.loadConstant(MIN).ladd();
+                }
+                if ((op & X) != 0) {
+                    cob.lload(slot[src]);
+                    if (unsigned) {
+                        cob.loadConstant(MIN).ladd();
+                    }
+                } else {
+                    cob.loadConstant(unsigned ? imm + MIN : (long) imm);
+                }
+                cob.lcmp();
+                switch (c) {
+                    case JEQ -> cob.ifeq(t);
+                    case JNE -> cob.ifne(t);
+                    case JGT, JSGT -> cob.ifgt(t);
+                    case JGE, JSGE -> cob.ifge(t);
+                    case JLT, JSLT -> cob.iflt(t);
+                    case JLE, JSLE -> cob.ifle(t);
+                    default -> throw new IllegalStateException("unverified opcode " + op);
+                }
+                return;
+            }
+            boolean unsigned = c == JGT || c == JGE || c == JLT || c == JLE;
+            cob.lload(slot[dst]).l2i();
+            if (c == JSET) {
+                src32(op, src, imm);
+                cob.iand().ifne(t);
+                return;
+            }
+            if (unsigned) {
+                cob.loadConstant(Integer.MIN_VALUE).iadd();
+            }
+            if ((op & X) != 0) {
+                cob.lload(slot[src]).l2i();
+                if (unsigned) {
+                    cob.loadConstant(Integer.MIN_VALUE).iadd();
+                }
+            } else {
+                cob.loadConstant(unsigned ? imm + Integer.MIN_VALUE : imm);
+            }
+            switch (c) {
+                case JEQ -> cob.if_icmpeq(t);
+                case JNE -> cob.if_icmpne(t);
+                case JGT, JSGT -> cob.if_icmpgt(t);
+                case JGE, JSGE -> cob.if_icmpge(t);
+                case JLT, JSLT -> cob.if_icmplt(t);
+                case JLE, JSLE -> cob.if_icmple(t);
+                default -> throw new IllegalStateException("unverified opcode " + op);
+            }
+        }
+
+        /**
+         * Computes the arena index of {@code base + off} into local {@code idx}, faulting unless the whole access
+         * lies below {@code limit} (one unsigned compare). An access through r10 that stays inside the function's
+         * verified frame needs no check: the prologue proved the frame lies inside the stack.
+         */
+        private void address(int pc, int base, int off, int width, long limit, boolean store) {
+            if (base == 10 && off < 0 && off + width <= 0 && -off <= f.frameBytes()) {
+                cob.lload(slot[10]).loadConstant((long) off - BASE).ladd().l2i().istore(idx);
+                return;
+            }
+            Label fault = cob.newLabel();
+            cob.lload(slot[base]);
+            if (off != 0) {
+                cob.loadConstant((long) off).ladd();
+            }
+            cob.dup2().lstore(tmp);
+            // (addr - BASE) unsigned > limit - width  <=>  (addr - BASE + MIN) signed > (limit - width + MIN)
+            cob.loadConstant(MIN - BASE).ladd().loadConstant(limit - width + MIN).lcmp().ifgt(fault);
+            cob.lload(tmp).loadConstant(BASE).lsub().l2i().istore(idx);
+            cold.add(() -> {
+                cob.labelBinding(fault);
+                cob.aload(0).loadConstant(pc).lload(tmp).loadConstant(width)
+                        .invokevirtual(CD_CTX, store ? "storeFault" : "loadFault", MT_FAULT).athrow();
+            });
+            if (store) {
+                Label skip = cob.newLabel();
+                cob.iload(idx).aload(0).getfield(CD_CTX, "lowWater", CD_int).if_icmpge(skip);
+                cob.aload(0).iload(idx).putfield(CD_CTX, "lowWater", CD_int);
+                cob.labelBinding(skip);
+            }
+        }
+
+        private void load(int pc, int op, int dst, int src, int off) {
+            int width = width(op);
+            address(pc, src, off, width, loadLimit, false);
+            boolean sx = mode(op) == MEMSX;
+            String name = (sx ? "ldsx" : "ld") + width * 8;
+            cob.aload(mem).iload(idx).invokestatic(CD_OPS, name, MethodTypeDesc.of(CD_long, CD_BYTES, CD_int))
+                    .lstore(slot[dst]);
+        }
+
+        private void store(int pc, int op, int dst, int src, int off, int imm) {
+            int width = width(op);
+            address(pc, dst, off, width, storeLimit, true);
+            if (mode(op) == ATOMIC) {
+                cob.aload(mem).iload(idx).loadConstant(imm).lload(slot[src]).lload(slot[0])
+                        .invokestatic(CD_OPS, width == 8 ? "atomic64" : "atomic32",
+                                MethodTypeDesc.of(CD_long, CD_BYTES, CD_int, CD_int, CD_long, CD_long));
+                if (imm == CMPXCHG) {
+                    cob.lstore(slot[0]);
+                } else if ((imm & FETCH) != 0) {
+                    cob.lstore(slot[src]);
+                } else {
+                    cob.pop2();
+                }
+                return;
+            }
+            cob.aload(mem).iload(idx);
+            if (cls(op) == ST) {
+                cob.loadConstant((long) imm);
+            } else {
+                cob.lload(slot[src]);
+            }
+            cob.invokestatic(CD_OPS, "st" + width * 8, MethodTypeDesc.of(CD_void, CD_BYTES, CD_int, CD_long));
+        }
+    }
+}
