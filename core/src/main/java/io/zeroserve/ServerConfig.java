@@ -1,5 +1,6 @@
 package io.zeroserve;
 
+import io.zeroserve.script.ScriptConfig;
 import io.zeroserve.http.HostSettings;
 import io.zeroserve.http.RequestLog;
 import io.zeroserve.net.ListenAddress;
@@ -20,10 +21,11 @@ import java.util.Optional;
  * @param requestLog        where request and reload lines go (default stderr)
  * @param host              connection limits, timeouts, PROXY protocol
  * @param reloadSignalFile  a file whose change in contents triggers a reload, polled every second
+ * @param scripts           plugins and script limits (the site's own scripts come from the site)
  */
 public record ServerConfig(Path site, SiteOptions siteOptions, List<ListenAddress> addresses, String transport,
                            boolean validateHostnames, boolean requestLogging, RequestLog requestLog, HostSettings host,
-                           Optional<Path> reloadSignalFile) {
+                           Optional<Path> reloadSignalFile, ScriptConfig scripts) {
     public ServerConfig {
         addresses = List.copyOf(addresses);
     }

@@ -1,5 +1,10 @@
 package io.zeroserve;
 
+import io.zeroserve.script.ScriptChain;
+import io.zeroserve.script.ScriptConfig;
+import io.zeroserve.script.ScriptHost;
+import io.zeroserve.script.ScriptLoadException;
+import java.util.concurrent.atomic.AtomicReference;
 import io.helidon.common.context.Context;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.http.media.MediaContext;
@@ -63,6 +68,9 @@ public final class ZeroServe implements AutoCloseable {
     private ExecutorService streamExecutor;
     private volatile boolean running;
     private Thread reloadWatcher;
+    /** Outlives reloads: the rate limiter's state is kept across them. */
+    private ScriptHost scriptHost;
+    private final AtomicReference<ScriptChain> scripts = new AtomicReference<>();
 
     private ZeroServe(ServerConfig config) {
         this.config = config;
@@ -86,12 +94,19 @@ public final class ZeroServe implements AutoCloseable {
         if (running) {
             return this;
         }
-        site = new CurrentSite(Site.open(config.site(), config.siteOptions()));
+        site = new CurrentSite(Site.open(SiteScripts.siteTar(config.site()), config.siteOptions()));
+        try {
+            scriptHost = ScriptHost.create(config.scripts().options());
+            scripts.set(SiteScripts.load(scriptHost, config.scripts(), config.site(), site.peek(), site));
+        } catch (ScriptLoadException e) {
+            site.close();
+            throw new SiteLoadException(e.getMessage(), e);
+        }
         try {
             transport = createTransport(config.transport());
             streamExecutor = Executors.newVirtualThreadPerTaskExecutor();
             RequestLog log = config.requestLogging() ? config.requestLog() : null;
-            ZeroServeHandler handler = new ZeroServeHandler(site, config.validateHostnames(), log);
+            ZeroServeHandler handler = new ZeroServeHandler(site, config.validateHostnames(), log, scripts::get);
             Router router = Router.builder().addRouting(HttpRouting.builder().any(handler)).build();
             ListenerContext listenerContext = listenerContext(streamExecutor);
             Http1Config http1Config = Http1Config.builder()
@@ -207,13 +222,23 @@ public final class ZeroServe implements AutoCloseable {
         if (!running) {
             return Optional.of("server is not running");
         }
+        Site next;
         try {
-            Site next = Site.open(config.site(), config.siteOptions());
-            site.swap(next);
-            return Optional.empty();
+            next = Site.open(SiteScripts.siteTar(config.site()), config.siteOptions());
         } catch (SiteLoadException e) {
             return Optional.of(e.getMessage());
         }
+        ScriptChain chain;
+        try {
+            // Scripts load before anything is swapped: if any fails, the old site and chain keep serving.
+            chain = SiteScripts.load(scriptHost, config.scripts(), config.site(), next, site);
+        } catch (ScriptLoadException e) {
+            next.release();
+            return Optional.of(e.getMessage());
+        }
+        site.swap(next);
+        scripts.set(chain);
+        return Optional.empty();
     }
 
     /**
@@ -306,6 +331,7 @@ public final class ZeroServe implements AutoCloseable {
         private HostSettings host = HostSettings.defaults();
         private Path reloadSignalFile;
         private RequestLog requestLog = RequestLog.stderr();
+        private ScriptConfig scripts = ScriptConfig.defaults();
 
         private Builder() {
         }
@@ -405,11 +431,18 @@ public final class ZeroServe implements AutoCloseable {
             return this;
         }
 
+        /** Plugins and script limits (default: none, zeroserve's limits). */
+        public Builder scripts(ScriptConfig scripts) {
+            this.scripts = Objects.requireNonNull(scripts, "scripts");
+            return this;
+        }
+
         public ServerConfig config() {
             Objects.requireNonNull(site, "site");
             List<ListenAddress> listen = addresses.isEmpty() ? List.of(ListenAddress.parse("0.0.0.0:8080")) : addresses;
             return new ServerConfig(site, new SiteOptions(indexName, tryHtml, cacheFileLimit, cacheBudget), listen,
-                    transport, validateHostnames, requestLogging, requestLog, host, Optional.ofNullable(reloadSignalFile));
+                    transport, validateHostnames, requestLogging, requestLog, host, Optional.ofNullable(reloadSignalFile),
+                    scripts);
         }
 
         public ZeroServe build() {
