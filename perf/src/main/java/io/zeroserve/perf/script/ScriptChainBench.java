@@ -1,4 +1,4 @@
-package io.zeroserve.perf;
+package io.zeroserve.perf.script;
 
 import io.zeroserve.script.ScriptChain;
 import io.zeroserve.script.ScriptCompiler;
