@@ -394,7 +394,7 @@ final class Servers {
                 "--key", site.key.toString(), tar.toString()));
         i.attach(Processes.start(withTls, serverCpus, i.log, Map.of(), work));
         try {
-            i.awaitListeningLines(120_000, true, 3_000);
+            i.awaitListeningLines(120_000, true, 5_000);
             return;
         } catch (IOException e) {
             if (i.alive()) {
