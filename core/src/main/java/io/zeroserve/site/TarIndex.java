@@ -209,7 +209,7 @@ public final class TarIndex {
                 }
                 buffer.flip();
                 if (contents != null) {
-                    buffer.get(0, contents, filled, n); // after flip() the bytes read sit at 0..n
+                    buffer.get(0, contents, filled, n);
                     filled += n;
                 }
                 sha256.update(buffer);
