@@ -186,6 +186,29 @@ class ScriptServingTest {
     }
 
     @Test
+    void rateLimitStateSurvivesReload() throws Exception {
+        Path tar = site(compile("rl.c", "ZS_ENTRY zs_u64 e(void) {"
+                + " if (zs_rate_limit(ZS_STR(\"k\"), 0, 0, 1) != 0) zs_respond(429, 0, 0); return 0; }"));
+        // A fixed clock: the hour window cannot roll over during the test.
+        start(tar, new ScriptConfig(List.of(), List.of(),
+                ScriptOptions.defaults().withWallClock(() -> 1_700_000_000_000L)));
+        assertEquals(200, get("/hello.txt").statusCode());
+        assertEquals(429, get("/hello.txt").statusCode());
+        assertEquals(Optional.empty(), server.reload());
+        assertEquals(429, get("/hello.txt").statusCode());
+    }
+
+    @Test
+    void headGetsHeadersOnly() throws Exception {
+        start(site(compile("api.c", API)), ScriptConfig.defaults());
+        HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/api")).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertEquals(201, head.statusCode());
+        assertEquals("", head.body());
+        assertEquals(Optional.of("11"), head.headers().firstValue("content-length"));
+    }
+
+    @Test
     void aScriptThatFailsToLoadFailsStartup() throws Exception {
         Path tar = site(new byte[] {1, 2, 3});
         SiteLoadException e = assertThrows(SiteLoadException.class, () -> start(tar, ScriptConfig.defaults()));
