@@ -72,10 +72,16 @@ final class ScriptedRequest implements ScriptRequest {
     @Override
     public List<Map.Entry<String, String>> headers() {
         List<Map.Entry<String, String>> out = new ArrayList<>();
+        boolean host = false;
         for (Header h : req.headers()) {
+            host |= h.name().equalsIgnoreCase("host");
             for (String v : h.allValues()) {
                 out.add(Map.entry(h.name(), v));
             }
+        }
+        if (!host && req.authority() != null && !req.authority().isEmpty()) {
+            // HTTP/2 carries the host in :authority; scripts see it as Host, as in zeroserve.
+            out.add(Map.entry("host", req.authority()));
         }
         return out;
     }

@@ -199,6 +199,26 @@ class ScriptServingTest {
     }
 
     @Test
+    void h2cRequestsSeeHostAndVersion() throws Exception {
+        start(site(compile("h2.c", """
+                ZS_ENTRY zs_u64 e(void) {
+                  char out[96];
+                  char *p = out;
+                  zs_s64 n = zs_req_header(ZS_STR("host"), p, 64);
+                  p += n;
+                  *p++ = ' ';
+                  *p++ = (char)('0' + zs_req_proto_major());
+                  zs_respond(200, out, (zs_u64)(p - out));
+                  return 0;
+                }
+                """)), ScriptConfig.defaults());
+        io.zeroserve.Curl.Response r = io.zeroserve.Curl.run("http://127.0.0.1:" + server.port() + "/",
+                "--http2-prior-knowledge");
+        assertEquals("127.0.0.1:" + server.port() + " 2", r.text());
+        assertEquals("HTTP/2", r.protocol());
+    }
+
+    @Test
     void headGetsHeadersOnly() throws Exception {
         start(site(compile("api.c", API)), ScriptConfig.defaults());
         HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
