@@ -2,6 +2,7 @@ package io.zeroserve;
 
 import io.zeroserve.script.ScriptConfig;
 import io.zeroserve.http.HostSettings;
+import io.zeroserve.http.RequestLog;
 import io.zeroserve.net.ListenAddress;
 import io.zeroserve.site.SiteOptions;
 import java.nio.file.Path;
@@ -16,13 +17,14 @@ import java.util.Optional;
  * @param addresses         plaintext listeners ({@code --addr}); default {@code 0.0.0.0:8080}
  * @param transport         {@code auto}, {@code io_uring} or {@code nio} ({@code --transport}); default auto
  * @param validateHostnames answer 421 to a request whose Host is not a valid host name
- * @param requestLogging    one log line per request to stderr (default on)
+ * @param requestLogging    one log line per request (default on)
+ * @param requestLog        where request and reload lines go (default stderr)
  * @param host              connection limits, timeouts, PROXY protocol
  * @param reloadSignalFile  a file whose change in contents triggers a reload, polled every second
  * @param scripts           plugins and script limits (the site's own scripts come from the site)
  */
 public record ServerConfig(Path site, SiteOptions siteOptions, List<ListenAddress> addresses, String transport,
-                           boolean validateHostnames, boolean requestLogging, HostSettings host,
+                           boolean validateHostnames, boolean requestLogging, RequestLog requestLog, HostSettings host,
                            Optional<Path> reloadSignalFile, ScriptConfig scripts) {
     public ServerConfig {
         addresses = List.copyOf(addresses);

@@ -105,7 +105,7 @@ public final class ZeroServe implements AutoCloseable {
         try {
             transport = createTransport(config.transport());
             streamExecutor = Executors.newVirtualThreadPerTaskExecutor();
-            RequestLog log = config.requestLogging() ? RequestLog.stderr() : null;
+            RequestLog log = config.requestLogging() ? config.requestLog() : null;
             ZeroServeHandler handler = new ZeroServeHandler(site, config.validateHostnames(), log, scripts::get);
             Router router = Router.builder().addRouting(HttpRouting.builder().any(handler)).build();
             ListenerContext listenerContext = listenerContext(streamExecutor);
@@ -258,7 +258,7 @@ public final class ZeroServe implements AutoCloseable {
                 if (!java.util.Arrays.equals(seen, now)) {
                     seen = now;
                     Optional<String> error = reload();
-                    RequestLog.stderr().line(error.map(e -> "[reload] failed, still serving the previous site: " + e)
+                    config.requestLog().line(error.map(e -> "[reload] failed, still serving the previous site: " + e)
                             .orElse("[reload] " + file + " changed: now serving " + config.site()));
                 }
             }
@@ -330,6 +330,7 @@ public final class ZeroServe implements AutoCloseable {
         private boolean requestLogging = true;
         private HostSettings host = HostSettings.defaults();
         private Path reloadSignalFile;
+        private RequestLog requestLog = RequestLog.stderr();
         private ScriptConfig scripts = ScriptConfig.defaults();
 
         private Builder() {
@@ -412,6 +413,19 @@ public final class ZeroServe implements AutoCloseable {
             return this;
         }
 
+        /** Where request and reload lines go (default stderr). */
+        public Builder requestLog(RequestLog log) {
+            this.requestLog = log;
+            return this;
+        }
+
+        /** How long a new connection may stay silent (or stall its TLS handshake) before it is dropped. */
+        public Builder firstByteTimeout(Duration timeout) {
+            this.host = new HostSettings(host.maxConnections(), host.idleTimeout(), host.gracePeriod(),
+                    host.proxyProtocol(), timeout);
+            return this;
+        }
+
         public Builder reloadSignalFile(Path file) {
             this.reloadSignalFile = file;
             return this;
@@ -427,7 +441,8 @@ public final class ZeroServe implements AutoCloseable {
             Objects.requireNonNull(site, "site");
             List<ListenAddress> listen = addresses.isEmpty() ? List.of(ListenAddress.parse("0.0.0.0:8080")) : addresses;
             return new ServerConfig(site, new SiteOptions(indexName, tryHtml, cacheFileLimit, cacheBudget), listen,
-                    transport, validateHostnames, requestLogging, host, Optional.ofNullable(reloadSignalFile), scripts);
+                    transport, validateHostnames, requestLogging, requestLog, host, Optional.ofNullable(reloadSignalFile),
+                    scripts);
         }
 
         public ZeroServe build() {

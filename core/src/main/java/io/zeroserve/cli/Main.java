@@ -90,6 +90,7 @@ public final class Main {
             server.close();
             stopped.countDown();
         }, "zeroserve-shutdown"));
+        Signals.onTerminate(server::close);
         Signals.onHangup(() -> {
             err.println("[reload] SIGHUP: reloading " + flags.site());
             report(server.reload(), flags.site(), err);

@@ -40,6 +40,8 @@ public final class ConnectionHost {
     private static final System.Logger LOGGER = System.getLogger(ConnectionHost.class.getName());
     private static final byte[] H2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final AtomicLong CONNECTION_IDS = new AtomicLong();
+    /** The connection whose virtual thread this is; HTTP/1 handlers run on it. */
+    private static final ThreadLocal<Active> CURRENT = new ThreadLocal<>();
 
     private final String name;
     private final Listener listener;
@@ -126,6 +128,7 @@ public final class ConnectionHost {
     private void serve(Active entry) {
         Connection connection = entry.connection;
         HelidonSocket socket = null;
+        CURRENT.set(entry);
         try {
             PeerInfo remote = Peer.of(connection.remoteAddress());
             byte[] leftover = null;
@@ -143,7 +146,7 @@ public final class ConnectionHost {
             socket = opener.open(connection, ids, remote, localPeer, leftover, settings.firstByteTimeout());
             entry.socket = socket;
             HelidonSocket source = socket;
-            DataReader reader = DataReader.create(() -> readMapped(source));
+            DataReader reader = DataReader.create(() -> entry.closeAfterResponse ? null : readMapped(source));
             HostedConnection context = new HostedConnection(listenerContext, router, socket, reader, proxyData);
             ServerConnectionSelector selector = choose(socket, reader);
             if (selector == null) {
@@ -169,8 +172,30 @@ public final class ConnectionHost {
                 socket.close();
             }
             connection.close();
+            CURRENT.remove();
             active.remove(entry.id);
             admission.release();
+        }
+    }
+
+    /**
+     * Ends the current HTTP/1 connection once the response being written is sent: the next read sees end of
+     * stream. Helidon answers {@code Connection: close} requests with that header but leaves closing to the client;
+     * zeroserve closes. Called on the request's thread; a no-op elsewhere (HTTP/2 streams).
+     */
+    public static void closeAfterResponse() {
+        Active entry = CURRENT.get();
+        if (entry != null) {
+            entry.closeAfterResponse = true;
+        }
+    }
+
+    /** Closes the current HTTP/1 connection now, without a response (a script's {@code zs_abort}). */
+    public static void abortConnection() {
+        Active entry = CURRENT.get();
+        if (entry != null) {
+            entry.closeAfterResponse = true;
+            entry.connection.close();
         }
     }
 
@@ -326,6 +351,7 @@ public final class ConnectionHost {
         volatile HelidonSocket socket;
         volatile ServerConnection serverConnection;
         volatile boolean closing;
+        volatile boolean closeAfterResponse;
 
         Active(long id, Connection connection, long acceptedNanos) {
             this.id = id;

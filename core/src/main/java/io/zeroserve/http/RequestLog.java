@@ -23,7 +23,8 @@ public final class RequestLog implements AutoCloseable {
     private final Thread writer;
     private volatile long dropped;
 
-    RequestLog(PrintStream target) {
+    /** A log writing to {@code target} (embedding applications and tests); most users want {@link #stderr()}. */
+    public RequestLog(PrintStream target) {
         this.out = target;
         this.writer = Thread.ofPlatform().daemon().name("zeroserve-log").start(this::drain);
     }

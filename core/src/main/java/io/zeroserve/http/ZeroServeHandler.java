@@ -66,6 +66,9 @@ public final class ZeroServeHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        if (req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+            ConnectionHost.closeAfterResponse();
+        }
         String rawPath = req.path().rawPath();
         String requestId = Ulid.next();
         if (log != null) {

@@ -11,12 +11,34 @@ public final class ProgramFault extends Exception {
     private final Kind kind;
     private final String section;
     private final int pc;
+    private final long address;
+    private final int width;
 
     public ProgramFault(Kind kind, String section, int pc, String message) {
+        this(kind, section, pc, message, 0, 0);
+    }
+
+    /**
+     * @param address the guest address of a faulting load or store (0 for other kinds)
+     * @param width   the access width in bytes (0 for other kinds)
+     */
+    public ProgramFault(Kind kind, String section, int pc, String message, long address, int width) {
         super(message);
         this.kind = kind;
         this.section = section;
         this.pc = pc;
+        this.address = address;
+        this.width = width;
+    }
+
+    /** For {@link Kind#LOAD_OUT_OF_BOUNDS} and {@link Kind#STORE_OUT_OF_BOUNDS}: the guest address accessed. */
+    public long address() {
+        return address;
+    }
+
+    /** For memory faults: the access width in bytes (1, 2, 4 or 8); 0 otherwise. */
+    public int width() {
+        return width;
     }
 
     public Kind kind() {

@@ -142,6 +142,28 @@ class ClangProgramsTest {
         assertTrue(f.getMessage().contains("allocation budget of 299 bytes exceeded"), f.getMessage());
     }
 
+    /** v4 instructions (sdiv/smod, movsx, ldsx, bswap); expected values from the same C compiled natively by gcc. */
+    @ParameterizedTest
+    @EnumSource(ProgramLoader.Mode.class)
+    void cpuV4Instructions(ProgramLoader.Mode mode) throws Exception {
+        LoadedProgram p = load("""
+                __attribute__((section("v4"))) s64 fv4(s64 *p) {
+                    volatile s8 a = (s8)*p; volatile s16 b = (s16)(*p * 300); volatile s32 c = (s32)(*p * 100000);
+                    s64 x = a; s64 y = b; s64 z = c;
+                    s64 q = (x * 1000 + y) / (z | 1);
+                    s64 r = (y * 7) % (x | 3);
+                    s32 w = (s32)y / (s32)(x | 5);
+                    u64 sw = __builtin_bswap64((u64)q) ^ __builtin_bswap32((u32)r) ^ __builtin_bswap16((u16)w);
+                    return q + r + w + (s64)(sw & 0xffff) + (s64)(s8)(z >> 3) + (s64)(s16)(y << 2);
+                }
+                """, mode, "-mcpu=v4");
+        long[] expect = {51883, 30158, 42045, 0, -9651, 30018, 10167};
+        for (int i = -3; i < 4; i++) {
+            byte[] cd = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(i * 37L).array();
+            assertEquals(expect[i + 3], p.invoke(new Invocation("v4", cd, null, 0)), "input " + i * 37);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ProgramLoader.Mode.class)
     void faultsAreContained(ProgramLoader.Mode mode) throws Exception {
@@ -156,6 +178,10 @@ class ClangProgramsTest {
         ProgramFault f = assertThrows(ProgramFault.class, () -> run(p, "t.null"));
         assertEquals(ProgramFault.Kind.LOAD_OUT_OF_BOUNDS, f.kind());
         assertEquals("out of bounds load at 0x0 (8 bytes) in t.null pc 1", f.getMessage());
+        assertEquals(0, f.address());
+        assertEquals(8, f.width());
+        assertEquals("t.null", f.section());
+        assertEquals(1, f.pc());
         f = assertThrows(ProgramFault.class, () -> run(p, "t.wild"));
         assertEquals(ProgramFault.Kind.LOAD_OUT_OF_BOUNDS, f.kind());
         f = assertThrows(ProgramFault.class, () -> run(p, "t.rostore"));

@@ -19,14 +19,30 @@ import io.zeroserve.ebpf.internal.verify.VerifiedProgram;
 import io.zeroserve.ebpf.internal.verify.Verifier;
 
 import java.util.List;
+import java.util.Set;
 
 /** Entry of the load pipeline: elf, link, verify, translate. */
 public final class ProgramLoader {
     /** Which engine runs the program: translated bytecode (default) or the reference interpreter. */
     public enum Mode { JIT, INTERPRETER }
 
-    /** Internal knobs for tests and benchmarks. */
-    public record Config(Mode mode, Timeslicer timeslicer) {
+    /**
+     * Internal knobs for tests and benchmarks.
+     *
+     * @param forceRegionBytes if positive, split every function into regions of about this many bytecode bytes
+     *                         (tests use it to exercise region code on small functions)
+     * @param interpretFunctions function indices the translator must leave to the interpreter (tests use it to
+     *                           exercise the fallback path)
+     */
+    public record Config(Mode mode, Timeslicer timeslicer, int forceRegionBytes, Set<Integer> interpretFunctions) {
+        public Config(Mode mode, Timeslicer timeslicer) {
+            this(mode, timeslicer, 0, Set.of());
+        }
+
+        public Config(Mode mode, Timeslicer timeslicer, int forceRegionBytes) {
+            this(mode, timeslicer, forceRegionBytes, Set.of());
+        }
+
         public static Config defaults() {
             return new Config(Mode.JIT, Timeslicer.SYSTEM);
         }
@@ -75,7 +91,8 @@ public final class ProgramLoader {
         if (config.mode() == Mode.INTERPRETER) {
             return new LoadedProgram(image, interpreter, interpreter, "interpreter", null);
         }
-        var jit = Translator.translateWithReport(image);
+        var jit = Translator.translateWithReport(image, config.forceRegionBytes(),
+                config.interpretFunctions());
         return new LoadedProgram(image, jit.getKey(), interpreter, "jit", jit.getValue());
     }
 

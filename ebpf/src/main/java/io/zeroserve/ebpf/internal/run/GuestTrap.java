@@ -10,16 +10,20 @@ public final class GuestTrap extends RuntimeException {
     private final ProgramFault.Kind kind;
     private final String section;
     private final int pc;
+    private final long address;
+    private final int width;
 
-    public GuestTrap(ProgramFault.Kind kind, String section, int pc, String message) {
+    public GuestTrap(ProgramFault.Kind kind, String section, int pc, String message, long address, int width) {
         super(message, null, false, false);
         this.kind = kind;
         this.section = section;
         this.pc = pc;
+        this.address = address;
+        this.width = width;
     }
 
     public ProgramFault toFault() {
-        return new ProgramFault(kind, section, pc, getMessage());
+        return new ProgramFault(kind, section, pc, getMessage(), address, width);
     }
 
     public ProgramFault.Kind kind() {

@@ -49,7 +49,6 @@ public final class RunContext implements HelperCall, GuestMemory {
     private int readCount;
     private long[] writes = new long[8];
     private int writeCount;
-    private int helperPc = -1;
 
     public RunContext(ProgramImage image, Engine interpreter) {
         this.image = image;
@@ -74,8 +73,9 @@ public final class RunContext implements HelperCall, GuestMemory {
         lowWater = Math.max(0, Math.min(at, at - entryStackNeed));
         Epoch.markUsed();
         epochSeen = Epoch.ticks;
-        runStart = image.timeslicer().nanoTime();
-        sliceStart = runStart;
+        // The clock starts at the first poll (one tick into the run), which keeps a clock read off every short
+        // run; the budget may therefore undercount by one tick period.
+        runStart = Long.MIN_VALUE;
         waited = 0;
         throttling = false;
         return Layout.GUEST_BASE + at;
@@ -93,14 +93,14 @@ public final class RunContext implements HelperCall, GuestMemory {
 
     public GuestTrap loadFault(int pc, long addr, int width) {
         return trap(ProgramFault.Kind.LOAD_OUT_OF_BOUNDS, pc, "out of bounds load at 0x" + Long.toHexString(addr)
-                + " (" + width + " bytes)");
+                + " (" + width + " bytes)", addr, width);
     }
 
     public GuestTrap storeFault(int pc, long addr, int width) {
         long idx = addr - Layout.GUEST_BASE;
         String what = idx >= stackLen && idx < mem.length ? "store to read-only data" : "out of bounds store";
         return trap(ProgramFault.Kind.STORE_OUT_OF_BOUNDS, pc, what + " at 0x" + Long.toHexString(addr) + " ("
-                + width + " bytes)");
+                + width + " bytes)", addr, width);
     }
 
     public GuestTrap stackOverflow(int pc) {
@@ -109,11 +109,15 @@ public final class RunContext implements HelperCall, GuestMemory {
     }
 
     public GuestTrap trap(ProgramFault.Kind kind, int pc, String message) {
+        return trap(kind, pc, message, 0, 0);
+    }
+
+    private GuestTrap trap(ProgramFault.Kind kind, int pc, String message, long address, int width) {
         LinkedObject obj = image.program().object();
         String section = pc < 0 ? entry : obj.sectionAt(pc).name();
         int local = pc < 0 ? -1 : pc - obj.sectionAt(pc).start();
         String where = pc < 0 ? " in " + section : " in " + section + " pc " + local;
-        return new GuestTrap(kind, section, local, message + where);
+        return new GuestTrap(kind, section, local, message + where, address, width);
     }
 
     // ---- preemption ----
@@ -124,6 +128,10 @@ public final class RunContext implements HelperCall, GuestMemory {
         Epoch.markUsed();
         Timeslicer ts = image.timeslicer();
         long now = ts.nanoTime();
+        if (runStart == Long.MIN_VALUE) {
+            runStart = now;
+            sliceStart = now;
+        }
         if (cpuBudget > 0 && now - runStart - waited > cpuBudget) {
             throw trap(ProgramFault.Kind.CPU_BUDGET, pc, "cpu budget of " + cpuBudget / 1000 + " us exceeded");
         }
@@ -157,7 +165,6 @@ public final class RunContext implements HelperCall, GuestMemory {
         Helper h = image.helpers()[index];
         readCount = 0;
         writeCount = 0;
-        helperPc = pc;
         long r0;
         try {
             r0 = h.call(this, r1, r2, r3, r4, r5);
@@ -169,8 +176,6 @@ public final class RunContext implements HelperCall, GuestMemory {
         } catch (RuntimeException | StackOverflowError e) {
             throw trap(ProgramFault.Kind.HELPER_ERROR, pc, "helper " + image.helperNames()[index] + " failed: "
                     + e);
-        } finally {
-            helperPc = -1;
         }
         if (Epoch.ticks != epochSeen) {
             poll(pc);
@@ -341,10 +346,5 @@ public final class RunContext implements HelperCall, GuestMemory {
     public void fill(long address, long length, byte value) throws HelperException {
         int idx = claimWrite(address, length);
         Arrays.fill(mem, idx, idx + (int) length, value);
-    }
-
-    /** The pc of the helper call in progress, or -1 (for diagnostics). */
-    public int helperPc() {
-        return helperPc;
     }
 }

@@ -31,7 +31,6 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +55,16 @@ public final class Translator {
     private static final System.Logger LOG = System.getLogger("io.zeroserve.ebpf.jit");
     private static final long BASE = Layout.GUEST_BASE;
     private static final long MIN = Long.MIN_VALUE;
+    /**
+     * Instructions a loop may run between two epoch comparisons: about 0.1-0.3 ms of guest work, well under the
+     * 2 ms slice, so a tick is noticed late by a fraction of a slice at most.
+     */
+    static final int FUEL = 1 << 18;
+    /**
+     * Estimated bytecode per region when first splitting (the estimates run high: this gives about 6 KB of real
+     * bytecode); regions that still overflow {@link #HUGE_METHOD_LIMIT} are halved.
+     */
+    private static final int REGION_BYTES = 11000;
 
     static final ClassDesc CD_CTX = ClassDesc.of(RunContext.class.getName());
     static final ClassDesc CD_OPS = ClassDesc.of(Ops.class.getName());
@@ -86,27 +95,36 @@ public final class Translator {
     private final Map<Integer, String> fallback = new TreeMap<>();
     private Report report;
 
-    private Translator(ProgramImage image) {
+    private final int forceRegionBytes;
+
+    private Translator(ProgramImage image, int forceRegionBytes) {
         this.image = image;
+        this.forceRegionBytes = forceRegionBytes;
         this.program = image.program();
         this.code = program.object().code();
     }
 
     public static Engine translate(ProgramImage image) {
-        return new Translator(image).run();
+        return new Translator(image, 0).run();
     }
 
     /** Translates and also returns what was generated. */
-    public static Map.Entry<Engine, Report> translateWithReport(ProgramImage image) {
-        Translator t = new Translator(image);
+    public static Map.Entry<Engine, Report> translateWithReport(ProgramImage image, int forceRegionBytes,
+                                                               java.util.Set<Integer> interpretFunctions) {
+        Translator t = new Translator(image, forceRegionBytes);
+        for (int fn : interpretFunctions) {
+            t.fallback.put(fn, "requested by the loader configuration");
+        }
         Engine e = t.run();
         return Map.entry(e, t.report);
     }
 
     private Engine run() {
         for (Function f : program.functions()) {
-            if (estimate(f.start(), f.end()) > HUGE_METHOD_LIMIT - 500) {
-                plan.put(f.index(), evenRegions(f.start(), f.end(), 4500));
+            if (forceRegionBytes > 0) {
+                plan.put(f.index(), evenRegions(f.start(), f.end(), forceRegionBytes));
+            } else if (estimate(f.start(), f.end()) > HUGE_METHOD_LIMIT - 500) {
+                plan.put(f.index(), evenRegions(f.start(), f.end(), REGION_BYTES));
             }
         }
         for (int attempt = 0; attempt < 24; attempt++) {
@@ -160,7 +178,7 @@ public final class Translator {
             int fn = Integer.parseInt(method.substring(1));
             Function f = program.functions().get(fn);
             if (plan.get(fn) == null) {
-                plan.put(fn, evenRegions(f.start(), f.end(), 4500));
+                plan.put(fn, evenRegions(f.start(), f.end(), REGION_BYTES));
                 return true;
             }
             // The dispatcher itself is too big: too many regions. Give up on this function.
@@ -394,6 +412,8 @@ public final class Translator {
         private final int mem;
         private final int tmp; // long: the address of the memory access in progress
         private final int idx; // int: its arena index
+        private final int fuel; // int: instructions left before the next real epoch check
+        private final int[] loopLength; // per loop header: the longest back-edge distance to it
         private final ClassDesc self;
         private final Function f;
         private final int from, to;
@@ -436,8 +456,10 @@ public final class Translator {
             mem = base;
             tmp = base + 1;
             idx = base + 3;
+            fuel = base + 4;
             labels = new Label[to - from];
             loopHeader = new boolean[to - from];
+            loopLength = new int[to - from];
             for (int pc = from; pc < to; pc++) {
                 long w = code[pc];
                 int op = Insn.opcode(w);
@@ -445,6 +467,7 @@ public final class Translator {
                     int t = target(pc, w);
                     if (t <= pc && t >= from && t < to) {
                         loopHeader[t - from] = true;
+                        loopLength[t - from] = Math.max(loopLength[t - from], pc - t + 1);
                     }
                 }
                 if (op == LDDW) {
@@ -500,10 +523,17 @@ public final class Translator {
                     cob.loadConstant(0L).lstore(slot[r]);
                 }
             }
+            cob.loadConstant(FUEL).istore(fuel);
             for (int pc = from; pc < to; pc++) {
                 cob.labelBinding(label(pc));
                 if (loopHeader[pc - from]) {
+                    // Loop header: charge the loop's length to the local fuel; only when it runs out, compare the
+                    // epoch (a memory load) and refill. Keeps the common back-edge free of memory accesses.
+                    Label skip = cob.newLabel();
+                    cob.iload(fuel).loadConstant(loopLength[pc - from]).isub().dup().istore(fuel).ifge(skip);
                     epochCheck(cob, pc);
+                    cob.loadConstant(FUEL).istore(fuel);
+                    cob.labelBinding(skip);
                 }
                 long w = code[pc];
                 if (Insn.opcode(w) == LDDW) {
@@ -848,9 +878,5 @@ public final class Translator {
             }
             cob.invokestatic(CD_OPS, "st" + width * 8, MethodTypeDesc.of(CD_void, CD_BYTES, CD_int, CD_long));
         }
-    }
-
-    static String describe(int[] r) {
-        return Arrays.toString(r);
     }
 }
