@@ -219,6 +219,31 @@ class ScriptServingTest {
     }
 
     @Test
+    void statusesWithoutBodyAndOutOfRangeStatuses() throws Exception {
+        start(site(compile("st.c", """
+                ZS_ENTRY zs_u64 e(void) {
+                  char q[8];
+                  zs_s64 n = zs_req_query(q, sizeof q);
+                  zs_u64 status = 0;
+                  for (zs_s64 i = 0; i < n; i++) status = status * 10 + (zs_u64)(q[i] - '0');
+                  zs_respond(status, ZS_STR("body"));
+                  return 0;
+                }
+                """)), ScriptConfig.defaults());
+        HttpResponse<String> r204 = get("/?204");
+        assertEquals(204, r204.statusCode());
+        assertEquals("", r204.body());
+        // zeroserve sends no Content-Length on 204; Helidon's HTTP/1 writer adds "0" (harmless: no body either way).
+        assertTrue(r204.headers().firstValue("content-length").orElse("0").equals("0"));
+        assertEquals(304, get("/?304").statusCode());
+        assertEquals(500, get("/?1000").statusCode(), "outside 100..999 is sent as 500");
+        HttpResponse<String> odd = get("/?299");
+        assertEquals(299, odd.statusCode());
+        assertEquals("body", odd.body());
+        assertEquals(Optional.empty(), odd.headers().firstValue("content-type"), "zs_respond sets no Content-Type");
+    }
+
+    @Test
     void headGetsHeadersOnly() throws Exception {
         start(site(compile("api.c", API)), ScriptConfig.defaults());
         HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
