@@ -126,8 +126,14 @@ public final class ZeroServe implements AutoCloseable {
             Http1Config http1Config = Http1Config.builder()
                     .validatePath(false) // zeroserve's own normalisation decides what is a 400
                     .validateRequestHostHeader(false)
+                    // Response headers come from us or from scripts, whose helpers validate what they set;
+                    // checking every header again per response costs ~10% of a small static response.
+                    .validateResponseHeaders(false)
+                    .sendKeepAliveHeader(false) // HTTP/1.1 connections persist without it
+                    .receiveLog(false) // Helidon's per-request debug listeners: measurable even when not logging
+                    .sendLog(false)
                     .build();
-            Http2Config http2Config = Http2Config.builder().validatePath(false).build();
+            Http2Config http2Config = Http2Config.builder().validatePath(false).validateResponseHeaders(false).build();
             ServerConnectionSelector http1 = Http1ConnectionSelector.builder()
                     .config(http1Config)
                     .addUpgrader(Http2Upgrader.create(http2Config))

@@ -100,7 +100,8 @@ record Flags(Path site, List<String> addresses, String index, boolean tryHtml, b
         List<Path> plugins = new ArrayList<>();
         List<Path> pluginDirs = new ArrayList<>();
         boolean dumpSdk = false;
-        long[] limits = {256, 256, 2, 20, 0, 10_000};
+        ScriptLimits d = ScriptLimits.DEFAULTS;
+        long[] limits = {d.footprintKb(), d.bodyKb(), d.preemptMs(), d.throttleMs(), d.cpuLimitMs(), d.rateBuckets()};
         TlsFlags.Parser tls = new TlsFlags.Parser();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
