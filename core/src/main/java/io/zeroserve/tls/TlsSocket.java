@@ -47,6 +47,11 @@ public final class TlsSocket implements HelidonSocket {
     private static final System.Logger LOG = System.getLogger("io.zeroserve.tls");
     /** Plaintext bytes sealed per pass through the write lock: 4 full records. */
     private static final int WRITE_CHUNK = 4 * 16384;
+    /**
+     * A memory BIO never gives back the capacity it grew to. After passing more than this many bytes at once
+     * through one, it is replaced by a fresh one, so an idle connection holds a few KiB, not its largest burst.
+     */
+    private static final int BIO_SHRINK_THRESHOLD = 20 * 1024;
 
     private final TlsContext context;
     private final Connection connection;
@@ -54,12 +59,18 @@ public final class TlsSocket implements HelidonSocket {
     private final String childSocketId;
     private final ReentrantLock sslLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
-    /** Reader-only buffer for SSL_read: one record's plaintext at most. */
-    private final byte[] readBuffer = new byte[16384];
+    /**
+     * Reader-only buffer for SSL_read (one record's plaintext at most); dropped while the reader waits on the
+     * network so that idle connections do not hold 16 KiB of heap each.
+     */
+    private byte[] readBuffer;
+    /** Largest ciphertext chunk fed since the read BIO was last replaced (reader thread only). */
+    private int rbioHighWater;
 
     private MemorySegment ssl;
-    private final MemorySegment rbio;
-    private final MemorySegment wbio;
+    // Replaced (under sslLock) when they grew large; see BIO_SHRINK_THRESHOLD.
+    private MemorySegment rbio;
+    private MemorySegment wbio;
     private Material material;
     private volatile boolean closed;
     private volatile boolean timedOut;
@@ -88,12 +99,20 @@ public final class TlsSocket implements HelidonSocket {
         if (ssl.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("SSL_new: " + BoringSsl.drainErrors());
         }
-        rbio = LibCrypto.BIO_new(LibCrypto.BIO_s_mem());
+        rbio = newReadBio();
         wbio = LibCrypto.BIO_new(LibCrypto.BIO_s_mem());
-        // An empty read BIO must mean "want more", not end of stream.
-        LibCrypto.BIO_set_mem_eof_return(rbio, -1);
         LibSsl.SSL_set_bio(ssl, rbio, wbio);
         LibSsl.SSL_set_accept_state(ssl);
+    }
+
+    private static MemorySegment newReadBio() {
+        MemorySegment bio = LibCrypto.BIO_new(LibCrypto.BIO_s_mem());
+        if (bio.equals(MemorySegment.NULL)) {
+            throw new IllegalStateException("BIO_new: " + BoringSsl.drainErrors());
+        }
+        // An empty read BIO must mean "want more", not end of stream.
+        LibCrypto.BIO_set_mem_eof_return(bio, -1);
+        return bio;
     }
 
     /** Runs the whole server handshake on the calling thread; see {@link TlsContext#accept}. */
@@ -221,6 +240,7 @@ public final class TlsSocket implements HelidonSocket {
             if (n != data.length) {
                 throw new IOException("BIO_write: " + BoringSsl.drainErrors());
             }
+            rbioHighWater = Math.max(rbioHighWater, data.length);
         } finally {
             sslLock.unlock();
         }
@@ -263,6 +283,13 @@ public final class TlsSocket implements HelidonSocket {
         }
         byte[] out = new byte[(int) pending];
         LibCrypto.BIO_read_critical(wbio, MemorySegment.ofArray(out), out.length);
+        if (out.length > BIO_SHRINK_THRESHOLD) {
+            MemorySegment fresh = LibCrypto.BIO_new(LibCrypto.BIO_s_mem());
+            if (!fresh.equals(MemorySegment.NULL)) {
+                LibSsl.SSL_set0_wbio(ssl, fresh); // frees the grown one, now empty
+                wbio = fresh;
+            }
+        }
         return out;
     }
 
@@ -353,6 +380,9 @@ public final class TlsSocket implements HelidonSocket {
                 int err;
                 boolean output;
                 String errors = null;
+                if (readBuffer == null) {
+                    readBuffer = new byte[16384];
+                }
                 sslLock.lock();
                 try {
                     if (ssl == null) {
@@ -377,6 +407,8 @@ public final class TlsSocket implements HelidonSocket {
                 }
                 switch (err) {
                     case LibSsl.SSL_ERROR_WANT_READ -> {
+                        readBuffer = null;
+                        shrinkReadBio();
                         byte[] data = connection.read();
                         if (data == null) {
                             return null;
@@ -391,6 +423,26 @@ public final class TlsSocket implements HelidonSocket {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Replaces the read BIO when it grew large and is empty now (reader thread, before waiting). */
+    private void shrinkReadBio() {
+        if (rbioHighWater <= BIO_SHRINK_THRESHOLD) {
+            return;
+        }
+        sslLock.lock();
+        try {
+            if (ssl != null && LibCrypto.BIO_pending(rbio) == 0) {
+                MemorySegment fresh = newReadBio();
+                LibSsl.SSL_set0_rbio(ssl, fresh); // frees the grown one
+                rbio = fresh;
+                rbioHighWater = 0;
+            }
+        } catch (IllegalStateException e) {
+            // Out of memory for a new BIO: keep the old one.
+        } finally {
+            sslLock.unlock();
         }
     }
 

@@ -258,6 +258,8 @@ public final class LibSsl {
     private static final MethodHandle SSL_new = fn("SSL_new", FunctionDescriptor.of(ADDRESS, ADDRESS));
     private static final MethodHandle SSL_free = fn("SSL_free", FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle SSL_set_bio = fn("SSL_set_bio", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle SSL_set0_rbio = fn("SSL_set0_rbio", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+    private static final MethodHandle SSL_set0_wbio = fn("SSL_set0_wbio", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
     private static final MethodHandle SSL_set_accept_state =
             fn("SSL_set_accept_state", FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle SSL_set_connect_state =
@@ -315,6 +317,24 @@ public final class LibSsl {
     public static void SSL_set_bio(MemorySegment ssl, MemorySegment rbio, MemorySegment wbio) {
         try {
             SSL_set_bio.invokeExact(ssl, rbio, wbio);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code void SSL_set0_rbio(SSL *ssl, BIO *rbio)}: takes ownership; frees the previous read BIO. */
+    public static void SSL_set0_rbio(MemorySegment ssl, MemorySegment rbio) {
+        try {
+            SSL_set0_rbio.invokeExact(ssl, rbio);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code void SSL_set0_wbio(SSL *ssl, BIO *wbio)}: takes ownership; frees the previous write BIO. */
+    public static void SSL_set0_wbio(MemorySegment ssl, MemorySegment wbio) {
+        try {
+            SSL_set0_wbio.invokeExact(ssl, wbio);
         } catch (Throwable t) {
             throw rethrow(t);
         }
