@@ -80,6 +80,9 @@ record TlsFlags(List<String> addresses, Path cert, Path key, Path certDir, Path 
             if (genEchKey && echPublicName == null) {
                 throw new IllegalArgumentException("--gen-ech-key needs --ech-public-name NAME");
             }
+            if (addresses.isEmpty() && !genEchKey && (cert != null || certDir != null || echKey != null)) {
+                throw new IllegalArgumentException("--cert, --cert-dir and --ech-key need --tls-addr");
+            }
             return new TlsFlags(List.copyOf(addresses), cert, key, certDir, echKey, stateDir, genEchKey,
                     echPublicName);
         }
@@ -88,9 +91,6 @@ record TlsFlags(List<String> addresses, Path cert, Path key, Path certDir, Path 
     /** Applies the HTTPS listeners and material to {@code builder}. */
     void apply(ZeroServe.Builder builder) {
         if (addresses.isEmpty()) {
-            if (cert != null || certDir != null || echKey != null) {
-                throw new IllegalArgumentException("--cert, --cert-dir and --ech-key need --tls-addr");
-            }
             return;
         }
         addresses.forEach(builder::tlsAddress);

@@ -54,6 +54,18 @@ class TlsProcessTest {
     }
 
     @Test
+    void certificateFlagsWithoutTlsAddrAreAUsageError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new String[] {"--cert", "c.pem", "--key", "k.pem", "site.tar"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true)));
+        assertTrue(err.toString().contains("need --tls-addr"), err.toString());
+        ByteArrayOutputStream err2 = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new String[] {"--tls-addr", "127.0.0.1:0", "--cert", "c.pem", "site.tar"},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err2, true)));
+        assertTrue(err2.toString().contains("--cert needs --key"), err2.toString());
+    }
+
+    @Test
     void badCertificateFlagsFailAtStartNamingTheFile() throws Exception {
         Path site = TestSites.create().file("v.txt", "one").writeTo(dir.resolve("site.tar"));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
