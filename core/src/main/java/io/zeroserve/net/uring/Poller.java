@@ -162,7 +162,12 @@ final class Poller implements Runnable {
     // ---- poller-thread API for registrations ----
 
     SubmissionQueue sq() {
-        if (ring.sq.isFull()) {
+        return sq(1);
+    }
+
+    /** The submission queue with room for {@code entries} consecutive entries (a linked chain). */
+    SubmissionQueue sq(int entries) {
+        if (!ring.sq.hasRoom(entries)) {
             // Hand what we have to the kernel to free entries; completions are dispatched by the main loop.
             int rc = ring.submit(false);
             if (rc < 0 && rc != -Errno.EINTR && rc != -Errno.EBUSY && rc != -Errno.EAGAIN) {
