@@ -2,14 +2,11 @@ package io.zeroserve.http;
 
 import io.helidon.http.Header;
 import io.helidon.webserver.http.ServerRequest;
-import io.zeroserve.script.ConnectionFacts;
 import io.zeroserve.script.ScriptRequest;
-import io.zeroserve.tls.TlsFacts;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +17,9 @@ final class ScriptedRequest implements ScriptRequest {
     private final String requestId;
     private final String rawPath;
     private final String query;
-    private final TlsFacts tls;
 
-    /** @param tls the connection's TLS facts, or null when unknown (then only {@code isSecure()} is reported) */
-    ScriptedRequest(ServerRequest req, String requestId, String rawPath, TlsFacts tls) {
+    ScriptedRequest(ServerRequest req, String requestId, String rawPath) {
         this.req = req;
-        this.tls = tls;
         this.requestId = requestId;
         this.rawPath = rawPath;
         String q = req.query().rawValue();
@@ -71,37 +65,13 @@ final class ScriptedRequest implements ScriptRequest {
     }
 
     @Override
-    public InetSocketAddress peer() {
-        return (InetSocketAddress) req.remotePeer().address();
+    public io.zeroserve.script.ConnectionFacts connection() {
+        return TlsConnectionFacts.of(req.remotePeer());
     }
 
     @Override
-    public ConnectionFacts connection() {
-        if (tls != null) {
-            return facts(tls);
-        }
-        return req.isSecure()
-                ? new ConnectionFacts(true, true, null, null, null, false, false, null, null, List.of())
-                : ConnectionFacts.plaintext();
-    }
-
-    /** The TLS layer's facts as {@code zs_connection_info} reports them. */
-    static ConnectionFacts facts(TlsFacts f) {
-        if (!f.tls()) {
-            return ConnectionFacts.plaintext();
-        }
-        List<String> chain = new ArrayList<>();
-        for (X509Certificate c : f.clientCertificates()) {
-            chain.add(TlsFacts.fingerprintHex(c));
-        }
-        ConnectionFacts.ClientCertificate leaf = null;
-        if (!f.clientCertificates().isEmpty()) {
-            X509Certificate c = f.clientCertificates().getFirst();
-            leaf = new ConnectionFacts.ClientCertificate(chain.getFirst(), c.getSubjectX500Principal().getName(),
-                    c.getIssuerX500Principal().getName(), c.getSerialNumber().toString(16));
-        }
-        return new ConnectionFacts(true, f.handshakeComplete(), f.alpn(), f.sniInner(), f.sniOuter(),
-                f.echConfigured(), f.echAccepted(), f.ja4(), leaf, chain);
+    public InetSocketAddress peer() {
+        return (InetSocketAddress) req.remotePeer().address();
     }
 
     @Override
