@@ -2,6 +2,7 @@ package io.zeroserve.http;
 
 import io.helidon.http.Header;
 import io.helidon.webserver.http.ServerRequest;
+import io.zeroserve.script.ConnectionFacts;
 import io.zeroserve.script.ScriptRequest;
 
 import java.io.IOException;
