@@ -16,7 +16,7 @@ record Flags(Path site, List<String> addresses, String index, boolean tryHtml, b
              boolean proxyProtocol, boolean disableRequestLogging, Path reloadSignalFile, Path pack,
              boolean help, boolean version, boolean manual, String transport, long cacheBytes,
              int maxConnections, List<Path> plugins, List<Path> pluginDirs, boolean dumpSdk,
-             ScriptLimits scriptLimits) {
+             ScriptLimits scriptLimits, TlsFlags tls) {
 
     /**
      * The script flags, in zeroserve's units.
@@ -75,6 +75,7 @@ record Flags(Path site, List<String> addresses, String index, boolean tryHtml, b
               --script-throttle-ms N      continuous script CPU before throttling (default 20; 0 = never)
               --script-cpu-limit-ms N     hard script CPU budget per run, then 500 (default 0 = none)
               --max-rate-limit-buckets N  distinct zs_rate_limit keys kept (default 10000)
+            """ + TlsFlags.USAGE + """
               --manual                    print the user manual
               --version                   print the version
               --help                      print this help
@@ -99,7 +100,9 @@ record Flags(Path site, List<String> addresses, String index, boolean tryHtml, b
         List<Path> plugins = new ArrayList<>();
         List<Path> pluginDirs = new ArrayList<>();
         boolean dumpSdk = false;
-        long[] limits = {256, 256, 2, 20, 0, 10_000};
+        ScriptLimits d = ScriptLimits.DEFAULTS;
+        long[] limits = {d.footprintKb(), d.bodyKb(), d.preemptMs(), d.throttleMs(), d.cpuLimitMs(), d.rateBuckets()};
+        TlsFlags.Parser tls = new TlsFlags.Parser();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = null;
@@ -158,6 +161,20 @@ record Flags(Path site, List<String> addresses, String index, boolean tryHtml, b
                 case "--version", "-V" -> version = true;
                 case "--manual" -> manual = true;
                 default -> {
+                    int at = i;
+                    String flag = arg;
+                    String inline = value;
+                    int[] consumed = {0};
+                    if (tls.accept(arg, () -> {
+                        if (inline != null) {
+                            return inline;
+                        }
+                        consumed[0] = 1;
+                        return next(args, at + 1, flag);
+                    })) {
+                        i += consumed[0];
+                        continue;
+                    }
                     if (arg.startsWith("-") && !arg.equals("-")) {
                         throw new IllegalArgumentException("unknown flag '" + arg + "'");
                     }
@@ -175,7 +192,7 @@ record Flags(Path site, List<String> addresses, String index, boolean tryHtml, b
         return new Flags(site, addresses, index, tryHtml, validateHostnames, proxyProtocol, disableRequestLogging,
                 reloadSignalFile, pack, help, version, manual, transport, cacheBytes, maxConnections, plugins,
                 pluginDirs, dumpSdk, new ScriptLimits(limits[0], limits[1], limits[2], limits[3], limits[4],
-                        limits[5]));
+                        limits[5]), tls.build());
     }
 
     private static void list(String csv, List<Path> into) {
@@ -226,6 +243,7 @@ record Flags(Path site, List<String> addresses, String index, boolean tryHtml, b
                 .cache(256 * 1024, cacheBytes)
                 .maxConnections(maxConnections);
         addresses.forEach(builder::address);
+        tls.apply(builder);
         builder.scripts(new ScriptConfig(plugins, pluginDirs, scriptLimits.apply(ScriptOptions.defaults())));
         if (reloadSignalFile != null) {
             builder.reloadSignalFile(reloadSignalFile);

@@ -64,6 +64,9 @@ public final class Main {
         if (flags.pack() != null) {
             return pack(flags.pack(), out, err);
         }
+        if (flags.tls().genEchKey()) {
+            return generateEchKey(flags.tls().echPublicName(), out, err);
+        }
         if (flags.site() == null) {
             err.println("zeroserve: no site given (usage: zeroserve [flags] site.tar; 'zeroserve --help' for more)");
             return 2;
@@ -85,6 +88,16 @@ public final class Main {
         for (InetSocketAddress address : server.addresses()) {
             err.println("listening on http://" + hostPort(address) + " (transport " + server.transportName() + ")");
         }
+        server.tls().ifPresent(tls -> {
+            for (InetSocketAddress address : server.tlsAddresses()) {
+                err.println("listening on https://" + hostPort(address) + " (transport " + server.transportName()
+                        + ")");
+            }
+            err.println("TLS: " + tls.describe());
+            tls.selfSignedCertificate().ifPresent(cert -> err.println("TLS: self-signed certificate for "
+                    + String.join(", ", tls.settings().selfSignedNames()) + ", SHA-256 fingerprint "
+                    + cert.fingerprintSha256()));
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -175,6 +188,22 @@ public final class Main {
                 }
             }
         };
+    }
+
+    /** {@code --gen-ech-key --ech-public-name NAME}: PEM bundle to stdout, base64 ECHConfigList to stderr. */
+    private static int generateEchKey(String publicName, PrintStream out, PrintStream err) {
+        io.zeroserve.tls.EchKeys.Generated generated;
+        try {
+            io.zeroserve.ffi.boringssl.BoringSsl.requireAvailable();
+            generated = io.zeroserve.tls.EchKeys.generate(publicName);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("zeroserve: " + e.getMessage());
+            return 1;
+        }
+        out.print(generated.pem());
+        out.flush();
+        err.println(generated.configListBase64());
+        return 0;
     }
 
     private static int printManual(PrintStream out, PrintStream err) {

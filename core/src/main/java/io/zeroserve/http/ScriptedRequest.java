@@ -2,6 +2,7 @@ package io.zeroserve.http;
 
 import io.helidon.http.Header;
 import io.helidon.webserver.http.ServerRequest;
+import io.zeroserve.script.ConnectionFacts;
 import io.zeroserve.script.ScriptRequest;
 
 import java.io.IOException;
@@ -65,6 +66,11 @@ final class ScriptedRequest implements ScriptRequest {
     }
 
     @Override
+    public ConnectionFacts connection() {
+        return TlsConnectionFacts.of(req.remotePeer());
+    }
+
+    @Override
     public InetSocketAddress peer() {
         return (InetSocketAddress) req.remotePeer().address();
     }
@@ -72,10 +78,16 @@ final class ScriptedRequest implements ScriptRequest {
     @Override
     public List<Map.Entry<String, String>> headers() {
         List<Map.Entry<String, String>> out = new ArrayList<>();
+        boolean host = false;
         for (Header h : req.headers()) {
+            host |= h.name().equalsIgnoreCase("host");
             for (String v : h.allValues()) {
                 out.add(Map.entry(h.name(), v));
             }
+        }
+        if (!host && req.authority() != null && !req.authority().isEmpty()) {
+            // HTTP/2 carries the host in :authority; scripts see it as Host, as in zeroserve.
+            out.add(Map.entry("host", req.authority()));
         }
         return out;
     }

@@ -70,14 +70,21 @@ public final class ZeroServeHandler implements Handler {
             ConnectionHost.closeAfterResponse();
         }
         String rawPath = req.path().rawPath();
-        String requestId = Ulid.next();
+        String requestId = null; // a ULID, made only when a log line or a script needs it
         if (log != null) {
+            requestId = Ulid.next();
             String query = req.query().rawValue();
             log.line("[request] " + requestId + ": " + (req.isSecure() ? "https " : "http ")
                     + Peer.text((java.net.InetSocketAddress) req.remotePeer().address()) + " "
                     + req.prologue().method().text() + " " + (query.isEmpty() ? rawPath : rawPath + "?" + query));
         }
         if (validateHostnames && !HostNames.isValidHostHeader(header(req, HeaderNames.HOST))) {
+            error(res, Status.MISDIRECTED_REQUEST_421);
+            return;
+        }
+        if (req.isSecure() && io.zeroserve.tls.HostCheck.misdirected(
+                io.zeroserve.tls.TlsPeerInfo.factsOf(req.remotePeer()).sniInner(), header(req, HeaderNames.HOST))) {
+            // SNI names another host than Host/:authority (HTTP/2's :authority arrives as Host).
             error(res, Status.MISDIRECTED_REQUEST_421);
             return;
         }
@@ -90,7 +97,7 @@ public final class ZeroServeHandler implements Handler {
         ScriptChain chain = scripts == null ? null : scripts.get();
         ScriptResult script = null;
         if (chain != null && !chain.isEmpty()) {
-            script = chain.run(new ScriptedRequest(req, requestId, rawPath));
+            script = chain.run(new ScriptedRequest(req, requestId != null ? requestId : Ulid.next(), rawPath));
             if (script.request().methodChanged()) {
                 method = Method.create(script.request().method());
             }
@@ -139,7 +146,7 @@ public final class ZeroServeHandler implements Handler {
 
     private static void serveFile(ServerRequest req, ServerResponse res, Site site, TarEntry entry, boolean head,
                                   ScriptResult script) {
-        String contentType = MimeTypes.forPath(entry.path());
+        String contentType = entry.contentType();
         if (script != null && script.templates(contentType)) {
             serveTemplated(res, site, entry, contentType, head, script);
             return;
@@ -173,8 +180,8 @@ public final class ZeroServeHandler implements Handler {
         }
         res.header(HeaderNames.CONTENT_TYPE, contentType);
         res.header(HeaderNames.ETAG, entry.etag());
-        if (entry.mtimeSeconds() != 0) {
-            res.header(HeaderNames.LAST_MODIFIED, HttpDates.format(entry.mtimeSeconds()));
+        if (entry.lastModified() != null) {
+            res.header(HeaderNames.LAST_MODIFIED, entry.lastModified());
         }
         res.header(ACCEPT_RANGES);
         ScriptResponses.finish(res, script);

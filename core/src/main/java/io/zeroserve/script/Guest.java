@@ -35,15 +35,17 @@ final class Guest {
         if (outLen == 0) {
             return 0;
         }
-        int n = (int) Math.min(value.length, outLen - 1);
-        if (outLen > n + 1) {
+        // out_len is unsigned: anything at or above 2^63 is simply too large and fails the range check below.
+        boolean fits = outLen < 0 || outLen > value.length;
+        int n = fits ? value.length : (int) (outLen - 1);
+        if (outLen < 0 || outLen > n + 1) {
             // The whole buffer must be writable (as in zeroserve); claim the part not written, then write the rest.
             m.checkWritable(out + n + 1, outLen - n - 1);
         }
         byte[] buf = new byte[n + 1];
         System.arraycopy(value, 0, buf, 0, n);
         m.write(out, buf);
-        return Math.min(value.length, outLen);
+        return fits ? value.length : outLen;
     }
 
     static long cstr(GuestMemory m, long out, long outLen, String value) throws HelperException {

@@ -80,7 +80,7 @@ public final class Ja4 {
     }
 
     private static String twoDigits(int n) {
-        return n > 99 ? "99" : String.format("%02d", n);
+        return n > 99 ? "99" : n < 10 ? "0" + n : Integer.toString(n);
     }
 
     private static String alpnChars(ClientHello hello) {
@@ -102,7 +102,7 @@ public final class Ja4 {
     }
 
     private static String hex4(int v) {
-        return String.format("%04x", v);
+        return HEX.toHexDigits((short) v);
     }
 
     private static String sortedHex(int[] values) {

@@ -176,6 +176,19 @@ public final class TlsContext implements AutoCloseable {
     /** As {@link #accept(Connection, Duration)}, with Helidon's socket ids for its logs. */
     public TlsSocket accept(Connection connection, Duration handshakeTimeout, String socketId, String childSocketId)
             throws TlsHandshakeException {
+        return accept(connection, handshakeTimeout, socketId, childSocketId, null, null, null);
+    }
+
+    /**
+     * The general form, for a connection host.
+     *
+     * @param remote   address to report for the client instead of the connection's (a PROXY header's source), or null
+     * @param local    address to report for the server side, or null
+     * @param leftover bytes already read from the connection that belong to the TLS stream, or null
+     */
+    public TlsSocket accept(Connection connection, Duration handshakeTimeout, String socketId, String childSocketId,
+                            java.net.SocketAddress remote, java.net.SocketAddress local, byte[] leftover)
+            throws TlsHandshakeException {
         Material material;
         do {
             material = current.get();
@@ -184,7 +197,8 @@ public final class TlsContext implements AutoCloseable {
                 throw new TlsHandshakeException("TLS context is closed");
             }
         } while (!material.retain());
-        return TlsSocket.handshake(this, material, connection, handshakeTimeout, socketId, childSocketId);
+        return TlsSocket.handshake(this, material, connection, handshakeTimeout, socketId, childSocketId, remote,
+                local, leftover);
     }
 
     /** As {@link #accept(Connection, Duration)} with the settings' handshake timeout. */

@@ -68,6 +68,10 @@ public final class TlsSocket implements HelidonSocket {
     private String selectedServerName;
     private Throwable callbackFailure;
 
+    /** Addresses to report instead of the connection's (the PROXY header's source), or null. */
+    private SocketAddress remoteAddress;
+    private SocketAddress localAddress;
+
     private TlsFacts facts;
     private PeerInfo remotePeer;
     private PeerInfo localPeer;
@@ -94,7 +98,8 @@ public final class TlsSocket implements HelidonSocket {
 
     /** Runs the whole server handshake on the calling thread; see {@link TlsContext#accept}. */
     static TlsSocket handshake(TlsContext context, Material material, Connection connection, Duration timeout,
-                               String socketId, String childSocketId) throws TlsHandshakeException {
+                               String socketId, String childSocketId, SocketAddress remote, SocketAddress local,
+                               byte[] leftover) throws TlsHandshakeException {
         TlsSocket socket;
         try {
             socket = new TlsSocket(context, material, connection, socketId, childSocketId);
@@ -103,11 +108,13 @@ public final class TlsSocket implements HelidonSocket {
             connection.close();
             throw new TlsHandshakeException("cannot start TLS: " + e.getMessage(), e);
         }
-        socket.runHandshake(timeout);
+        socket.remoteAddress = remote;
+        socket.localAddress = local;
+        socket.runHandshake(timeout, leftover);
         return socket;
     }
 
-    private void runHandshake(Duration timeout) throws TlsHandshakeException {
+    private void runHandshake(Duration timeout, byte[] leftover) throws TlsHandshakeException {
         long key = ssl.address();
         Callbacks.ACTIVE.put(key, this);
         ScheduledFuture<?> timer = TlsContext.TIMER.schedule(() -> {
@@ -116,6 +123,11 @@ public final class TlsSocket implements HelidonSocket {
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         HelloCollector hello = new HelloCollector();
         try {
+            if (leftover != null && leftover.length > 0) {
+                // Bytes read past a PROXY header belong to the TLS stream.
+                hello.feed(leftover);
+                feed(leftover);
+            }
             while (true) {
                 int ret;
                 int err;
@@ -173,8 +185,11 @@ public final class TlsSocket implements HelidonSocket {
     }
 
     private String remote() {
-        InetSocketAddress a = connection.remoteAddress();
-        return a == null ? "unknown peer" : a.getHostString() + ":" + a.getPort();
+        SocketAddress address = remoteAddress != null ? remoteAddress : connection.remoteAddress();
+        if (!(address instanceof InetSocketAddress a)) {
+            return String.valueOf(address);
+        }
+        return a.getHostString() + ":" + a.getPort();
     }
 
     private void releaseMaterial() {
@@ -306,8 +321,9 @@ public final class TlsSocket implements HelidonSocket {
                 : Optional.of(certs.toArray(Certificate[]::new));
         Optional<Principal> principal = certs.isEmpty() ? Optional.empty()
                 : Optional.of(certs.getFirst().getSubjectX500Principal());
-        remotePeer = Peer.of(connection.remoteAddress(), principal, chain);
-        localPeer = Peer.of(connection.localAddress(), Optional.empty(), Optional.empty());
+        remotePeer = Peer.of(remoteAddress != null ? remoteAddress : connection.remoteAddress(), principal, chain, facts);
+        localPeer = Peer.of(localAddress != null ? localAddress : connection.localAddress(), Optional.empty(),
+                Optional.empty(), facts);
     }
 
     /** What the handshake established. */
@@ -525,12 +541,13 @@ public final class TlsSocket implements HelidonSocket {
 
     /** Immutable peer description captured at accept time (it must outlive the connection for access logs). */
     record Peer(SocketAddress address, String host, int port, Optional<Principal> tlsPrincipal,
-                Optional<Certificate[]> tlsCertificates) implements PeerInfo {
-        static Peer of(InetSocketAddress address, Optional<Principal> principal, Optional<Certificate[]> chain) {
-            if (address == null) {
-                return new Peer(null, "unknown", -1, principal, chain);
+                Optional<Certificate[]> tlsCertificates, TlsFacts tlsFacts) implements TlsPeerInfo {
+        static Peer of(SocketAddress address, Optional<Principal> principal, Optional<Certificate[]> chain,
+                       TlsFacts facts) {
+            if (address instanceof InetSocketAddress inet) {
+                return new Peer(inet, inet.getHostString(), inet.getPort(), principal, chain, facts);
             }
-            return new Peer(address, address.getHostString(), address.getPort(), principal, chain);
+            return new Peer(address, address == null ? "unknown" : address.toString(), -1, principal, chain, facts);
         }
     }
 }

@@ -1,6 +1,11 @@
 package io.zeroserve.cli;
 
+import io.zeroserve.ZeroServe;
 import io.zeroserve.script.ScriptCompiler;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Assumptions;
@@ -71,6 +76,29 @@ class ScriptPackTest {
         assertEquals(0, out.size(), "nothing on stdout");
         String e = err.toString();
         assertTrue(e.contains(".zeroserve/scripts/bad.c:2:") && e.contains("error:") && e.contains("no tar written"), e);
+    }
+
+    @Test
+    void theApiGatewaySampleSitePacksAndServes() throws Exception {
+        Assumptions.assumeTrue(ScriptCompiler.available());
+        Path sample = Path.of("..", "sample-sites", "api-gateway").toAbsolutePath().normalize();
+        assertEquals(0, run("--pack", sample.toString()), err.toString());
+        Path tar = Files.write(dir.resolve("gateway.tar"), out.toByteArray());
+        try (ZeroServe server = ZeroServe.builder().site(tar).address("127.0.0.1:0").requestLogging(false).build()
+                .start()) {
+            HttpClient client = HttpClient.newHttpClient();
+            java.util.function.Function<String, String> get = path -> {
+                try {
+                    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                            .build(), HttpResponse.BodyHandlers.ofString()).body();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            assertEquals("{\"message\":\"hello, ada\"}", get.apply("/greet?name=ada"));
+            assertTrue(get.apply("/healthz").startsWith("{\"status\":\"ok\""));
+            assertTrue(get.apply("/?user=zoe").contains("<h1>Hello, zoe!</h1>"));
+        }
     }
 
     @Test

@@ -186,6 +186,105 @@ class ScriptServingTest {
     }
 
     @Test
+    void rateLimitStateSurvivesReload() throws Exception {
+        Path tar = site(compile("rl.c", "ZS_ENTRY zs_u64 e(void) {"
+                + " if (zs_rate_limit(ZS_STR(\"k\"), 0, 0, 1) != 0) zs_respond(429, 0, 0); return 0; }"));
+        // A fixed clock: the hour window cannot roll over during the test.
+        start(tar, new ScriptConfig(List.of(), List.of(),
+                ScriptOptions.defaults().withWallClock(() -> 1_700_000_000_000L)));
+        assertEquals(200, get("/hello.txt").statusCode());
+        assertEquals(429, get("/hello.txt").statusCode());
+        assertEquals(Optional.empty(), server.reload());
+        assertEquals(429, get("/hello.txt").statusCode());
+    }
+
+    @Test
+    void h2cRequestsSeeHostAndVersion() throws Exception {
+        start(site(compile("h2.c", """
+                ZS_ENTRY zs_u64 e(void) {
+                  char out[96];
+                  char *p = out;
+                  zs_s64 n = zs_req_header(ZS_STR("host"), p, 64);
+                  p += n;
+                  *p++ = ' ';
+                  *p++ = (char)('0' + zs_req_proto_major());
+                  zs_respond(200, out, (zs_u64)(p - out));
+                  return 0;
+                }
+                """)), ScriptConfig.defaults());
+        io.zeroserve.Curl.Response r = io.zeroserve.Curl.run("http://127.0.0.1:" + server.port() + "/",
+                "--http2-prior-knowledge");
+        assertEquals("127.0.0.1:" + server.port() + " 2", r.text());
+        assertEquals("HTTP/2", r.protocol());
+    }
+
+    @Test
+    void statusesWithoutBodyAndOutOfRangeStatuses() throws Exception {
+        start(site(compile("st.c", """
+                ZS_ENTRY zs_u64 e(void) {
+                  char q[8];
+                  zs_s64 n = zs_req_query(q, sizeof q);
+                  zs_u64 status = 0;
+                  for (zs_s64 i = 0; i < n; i++) status = status * 10 + (zs_u64)(q[i] - '0');
+                  zs_respond(status, ZS_STR("body"));
+                  return 0;
+                }
+                """)), ScriptConfig.defaults());
+        HttpResponse<String> r204 = get("/?204");
+        assertEquals(204, r204.statusCode());
+        assertEquals("", r204.body());
+        // zeroserve sends no Content-Length on 204; Helidon's HTTP/1 writer adds "0" (harmless: no body either way).
+        assertTrue(r204.headers().firstValue("content-length").orElse("0").equals("0"));
+        assertEquals(304, get("/?304").statusCode());
+        assertEquals(500, get("/?1000").statusCode(), "outside 100..999 is sent as 500");
+        HttpResponse<String> odd = get("/?299");
+        assertEquals(299, odd.statusCode());
+        assertEquals("body", odd.body());
+        assertEquals(Optional.empty(), odd.headers().firstValue("content-type"), "zs_respond sets no Content-Type");
+    }
+
+    @Test
+    void connectionInfoOverHttps() throws Exception {
+        Path tar = site(compile("ci.c", """
+                ZS_ENTRY zs_u64 e(void) {
+                  zs_s64 info = zs_connection_info();
+                  zs_s64 out = zs_json_new_object();
+                  zs_json_set(out, ZS_STR("info"), info);
+                  zs_s64 scheme = zs_json_new_object();
+                  char s[8];
+                  zs_s64 n = zs_req_scheme(s, sizeof s);
+                  zs_json_set_string(scheme, s, (zs_u64)n);
+                  zs_json_set(out, ZS_STR("scheme"), scheme);
+                  zs_s64 tls = zs_json_new_object();
+                  zs_json_set_i64(tls, zs_req_is_tls());
+                  zs_json_set(out, ZS_STR("is_tls"), tls);
+                  zs_json_respond(200, out);
+                  return 0;
+                }
+                """));
+        server = ZeroServe.builder().site(tar).address("127.0.0.1:0").tlsAddress("127.0.0.1:0").requestLogging(false)
+                .tls(io.zeroserve.tls.TlsSettings.builder().stateDirectory(tmp.resolve("state")).build())
+                .build().start();
+        int tlsPort = server.tlsAddresses().getFirst().getPort();
+        io.zeroserve.Curl.Response r = io.zeroserve.Curl.run("https://127.0.0.1:" + tlsPort + "/", "-k", "--http1.1");
+        String body = r.text();
+        assertTrue(body.contains("\"tls\":true") && body.contains("\"tls_handshake_complete\":true")
+                && body.contains("\"alpn\":\"http/1.1\"") && body.contains("\"scheme\":\"https\"")
+                && body.contains("\"is_tls\":1") && body.contains("\"ja4\":\"t13"), body);
+        assertTrue(get("/").body().contains("\"tls\":false"), "plain HTTP on the other listener");
+    }
+
+    @Test
+    void headGetsHeadersOnly() throws Exception {
+        start(site(compile("api.c", API)), ScriptConfig.defaults());
+        HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/api")).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertEquals(201, head.statusCode());
+        assertEquals("", head.body());
+        assertEquals(Optional.of("11"), head.headers().firstValue("content-length"));
+    }
+
+    @Test
     void aScriptThatFailsToLoadFailsStartup() throws Exception {
         Path tar = site(new byte[] {1, 2, 3});
         SiteLoadException e = assertThrows(SiteLoadException.class, () -> start(tar, ScriptConfig.defaults()));

@@ -191,6 +191,31 @@ class ScriptRuntimeTest {
     }
 
     @Test
+    void stackLeftoversOfOneRequestAreNotVisibleToTheNext() throws Exception {
+        // A request copies its secret header onto the stack; a later request reads the same, uninitialised, bytes.
+        ScriptChain chain = h.host.load(List.of(c("leak", """
+                static ZS_INLINE void fill(volatile char *b) {
+                  zs_req_header(ZS_STR("x-secret"), (char *)b, 64);
+                }
+                static ZS_INLINE void peek(volatile char *b) {
+                  zs_respond(200, (const char *)b, 64);
+                }
+                ZS_ENTRY zs_u64 e(void) {
+                  volatile char b[64];
+                  char q[4];
+                  zs_req_query(q, sizeof q);
+                  if (q[0] == 'w') fill(b); else peek(b);
+                  return 0;
+                }
+                """)), null);
+        chain.run(TestRequest.get("/?w").header("X-Secret", "hunter2-hunter2"));
+        for (int i = 0; i < 4; i++) {
+            String seen = body(chain.run(TestRequest.get("/?r")));
+            assertTrue(!seen.contains("hunter2"), "another request's data leaked: " + seen);
+        }
+    }
+
+    @Test
     void inPlaceDecoding() throws Exception {
         ScriptChain chain = h.host.load(List.of(c("dec", """
                 ZS_ENTRY zs_u64 e(void) {

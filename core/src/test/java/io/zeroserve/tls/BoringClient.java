@@ -171,6 +171,39 @@ final class BoringClient implements AutoCloseable {
         }
     }
 
+    /** Sends {@code data} as application data. */
+    void write(byte[] data) throws IOException {
+        MemorySegment r = arena.allocateFrom(ValueLayout.JAVA_BYTE, data);
+        if (LibSsl.SSL_write(ssl, r, data.length) != data.length) {
+            throw new IOException("SSL_write: " + BoringSsl.drainErrors());
+        }
+        flush();
+    }
+
+    /** Reads application data until {@code count} bytes arrived, or the stream ended. */
+    byte[] read(int count) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (out.size() < count) {
+            int n = LibSsl.SSL_read(ssl, buffer, (int) Math.min(buffer.byteSize(), count - out.size()));
+            if (n > 0) {
+                out.writeBytes(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
+                continue;
+            }
+            int err = LibSsl.SSL_get_error(ssl, n);
+            flush();
+            if (err == LibSsl.SSL_ERROR_WANT_READ) {
+                if (!receive()) {
+                    break;
+                }
+            } else if (err == LibSsl.SSL_ERROR_ZERO_RETURN) {
+                break;
+            } else {
+                throw new IOException("SSL_read: " + err + " " + BoringSsl.drainErrors());
+            }
+        }
+        return out.toByteArray();
+    }
+
     String alpn() {
         MemorySegment data = arena.allocate(ValueLayout.ADDRESS);
         MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);

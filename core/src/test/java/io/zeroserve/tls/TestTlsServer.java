@@ -25,6 +25,12 @@ final class TestTlsServer implements AutoCloseable {
     final List<TlsSocket> open = new CopyOnWriteArrayList<>();
 
     TestTlsServer(TlsContext tls, Duration handshakeTimeout) throws IOException {
+        this(tls, handshakeTimeout, null);
+    }
+
+    /** With {@code handler} instead of the HTTP responder; it owns the socket until it returns. */
+    TestTlsServer(TlsContext tls, Duration handshakeTimeout, java.util.function.Consumer<TlsSocket> handler)
+            throws IOException {
         server = ServerSocketChannel.open();
         server.bind(new InetSocketAddress("127.0.0.1", 0));
         acceptor = Thread.ofVirtual().name("test-tls-acceptor").start(() -> {
@@ -35,7 +41,7 @@ final class TestTlsServer implements AutoCloseable {
                 } catch (IOException e) {
                     return;
                 }
-                Thread.ofVirtual().start(() -> serve(tls, ch, handshakeTimeout));
+                Thread.ofVirtual().start(() -> serve(tls, ch, handshakeTimeout, handler));
             }
         });
     }
@@ -48,7 +54,8 @@ final class TestTlsServer implements AutoCloseable {
         }
     }
 
-    private void serve(TlsContext tls, SocketChannel ch, Duration timeout) {
+    private void serve(TlsContext tls, SocketChannel ch, Duration timeout,
+                       java.util.function.Consumer<TlsSocket> handler) {
         TlsSocket socket;
         try {
             socket = tls.accept(new SocketConnection(ch), timeout);
@@ -58,6 +65,17 @@ final class TestTlsServer implements AutoCloseable {
         }
         handshakes.add(socket.facts());
         open.add(socket);
+        if (handler != null) {
+            try {
+                handler.accept(socket);
+            } catch (RuntimeException e) {
+                failures.add(e);
+            } finally {
+                socket.close();
+                open.remove(socket);
+            }
+            return;
+        }
         try {
             ByteArrayOutputStream request = new ByteArrayOutputStream();
             while (true) {

@@ -1,14 +1,6 @@
 /**
- * {@code perf/run}: the side-by-side load harness (zeroserve against nginx, nginx+Lua, Caddy and stock Helidon SE).
- *
- * <p>Conventions for this package, written once:
- * <ul>
- *   <li>The harness classes ({@link io.zeroserve.perf.Harness} and its helpers) use the JDK only, so that
- *       {@code perf/run} can compile them with plain {@code javac} in a second, with no Maven involved.</li>
- *   <li>Every process the harness starts is registered in {@link io.zeroserve.perf.Processes} and stopped by PID
- *       when the run ends, fails or is interrupted.</li>
- *   <li>Times are in seconds for durations given by the user, microseconds for latencies and CPU per request.</li>
- *   <li>A capability zeroserve does not have yet makes its cell {@code n/a}; it never fails the run.</li>
- * </ul>
+ * Benchmarks: {@code harness} is {@code perf/run} (zeroserve side by side with nginx, nginx+Lua, Caddy and Helidon SE),
+ * {@code helidon} the stock Helidon SE app it measures, {@code ebpf} the eBPF runtime benchmarks and {@code script}
+ * the in-process script chain benchmark.
  */
 package io.zeroserve.perf;

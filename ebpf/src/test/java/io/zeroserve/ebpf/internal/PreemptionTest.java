@@ -85,6 +85,31 @@ class PreemptionTest {
     }
 
     /**
+     * A helper that blocks (I/O) must count against neither the CPU budget nor the throttle: here three helper
+     * calls each block for at least 30 ms and several epoch ticks, against a 40 ms budget.
+     */
+    @ParameterizedTest
+    @EnumSource(ProgramLoader.Mode.class)
+    void blockingHelpersDoNotCountAsCpu(ProgramLoader.Mode mode) throws Exception {
+        Asm a = new Asm().helper("block", (c, r1, r2, r3, r4, r5) -> {
+            long start = io.zeroserve.ebpf.internal.run.Epoch.ticks;
+            try {
+                Thread.sleep(30);
+                while (io.zeroserve.ebpf.internal.run.Epoch.ticks - start < 5) {
+                    Thread.sleep(1);
+                }
+            } catch (InterruptedException e) {
+                throw new io.zeroserve.ebpf.HelperException("interrupted");
+            }
+            return r1 + 1;
+        });
+        a.section("s").movi(1, 0).callHelper("block").mov(1, 0).callHelper("block").mov(1, 0).callHelper("block")
+                .exit();
+        LoadedProgram p = a.load(mode, options(2, 20, 40), Timeslicer.SYSTEM);
+        assertEquals(3, p.invoke(INV));
+    }
+
+    /**
      * A CPU-bound script on a single carrier (this module's tests run with jdk.virtualThreadScheduler.parallelism=1)
      * must let a concurrent short run finish while it keeps running. Without yields the short run could only start
      * after the long one ended, which here happens only when the short one has finished: a deadlock, caught by the

@@ -65,6 +65,23 @@ public final class EbpfBench {
         System.out.printf("(b) helper call: %.1f ns (loop of 1000 calls %.0f ns, baseline loop %.0f ns)%n",
                 (withHelper - baseline) / 1000, withHelper, baseline);
 
+        // (b') the same with the helper-call site megamorphic, as in a server with many helpers: warm up
+        // programs whose bench_nop are three other implementations first.
+        Program[] others = {
+            Program.load("k1", elf, HelperTable.builder().add("bench_nop", (c, r1, r2, r3, r4, r5) -> r1 + 1)
+                    .build(), RuntimeOptions.defaults()),
+            Program.load("k2", elf, HelperTable.builder().add("bench_nop", (c, r1, r2, r3, r4, r5) -> r1 ^ r2)
+                    .build(), RuntimeOptions.defaults()),
+            Program.load("k3", elf, HelperTable.builder().add("bench_nop", (c, r1, r2, r3, r4, r5) -> r1 - r3)
+                    .build(), RuntimeOptions.defaults())};
+        for (Program o : others) {
+            best(o, "bench.helpers", 20_000, 10);
+        }
+        Program mega = Program.load("k0", elf, helpers, RuntimeOptions.defaults());
+        double megaHelper = best(mega, "bench.helpers", 20_000, 2000);
+        double megaBaseline = best(mega, "bench.helpers_baseline", 20_000, 2000);
+        System.out.printf("(b) helper call, megamorphic call site: %.1f ns%n", (megaHelper - megaBaseline) / 1000);
+
         // (c) kernels
         double logSum = 0;
         int count = 0;

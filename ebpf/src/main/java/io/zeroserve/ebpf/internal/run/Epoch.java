@@ -32,6 +32,11 @@ public final class Epoch {
         }
     }
 
+    /** The current tick period in nanoseconds. */
+    public static long periodNanos() {
+        return periodNanos;
+    }
+
     /** Called when a run starts and when it polls: keeps the ticker alive. */
     public static void markUsed() {
         if (!used) {

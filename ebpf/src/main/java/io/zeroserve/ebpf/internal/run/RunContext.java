@@ -44,6 +44,7 @@ public final class RunContext implements HelperCall, GuestMemory {
     private final long throttleAfter;
     private final long cpuBudget;
     private boolean throttling;
+    private long lastPollNanos;
     // Ranges claimed during the current helper call: [start, end) guest addresses.
     private long[] reads = new long[16];
     private int readCount;
@@ -135,6 +136,7 @@ public final class RunContext implements HelperCall, GuestMemory {
         if (cpuBudget > 0 && now - runStart - waited > cpuBudget) {
             throw trap(ProgramFault.Kind.CPU_BUDGET, pc, "cpu budget of " + cpuBudget / 1000 + " us exceeded");
         }
+        lastPollNanos = now;
         if (now - sliceStart < slice) {
             return;
         }
@@ -155,6 +157,7 @@ public final class RunContext implements HelperCall, GuestMemory {
         long after = ts.nanoTime();
         waited += after - now;
         sliceStart = after;
+        lastPollNanos = after;
         epochSeen = Epoch.ticks;
     }
 
@@ -165,6 +168,7 @@ public final class RunContext implements HelperCall, GuestMemory {
         Helper h = image.helpers()[index];
         readCount = 0;
         writeCount = 0;
+        long ticksBefore = Epoch.ticks;
         long r0;
         try {
             r0 = h.call(this, r1, r2, r3, r4, r5);
@@ -177,7 +181,19 @@ public final class RunContext implements HelperCall, GuestMemory {
             throw trap(ProgramFault.Kind.HELPER_ERROR, pc, "helper " + image.helperNames()[index] + " failed: "
                     + e);
         }
-        if (Epoch.ticks != epochSeen) {
+        long ticks = Epoch.ticks;
+        if (ticks - ticksBefore >= 2 && runStart != Long.MIN_VALUE) {
+            // The helper spanned at least one whole tick period: it blocked (I/O, a lock) rather than computed.
+            // Guest code polls at every tick, so at most about one period since the last poll was guest CPU;
+            // credit the rest as waiting, so I/O counts against neither the throttle nor the CPU budget.
+            long now = image.timeslicer().nanoTime();
+            long credit = now - lastPollNanos - Epoch.periodNanos();
+            if (credit > 0) {
+                waited += credit;
+                sliceStart += credit;
+            }
+        }
+        if (ticks != epochSeen) {
             poll(pc);
         }
         return r0;

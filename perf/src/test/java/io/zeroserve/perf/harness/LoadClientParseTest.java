@@ -1,4 +1,4 @@
-package io.zeroserve.perf;
+package io.zeroserve.perf.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -85,6 +85,20 @@ class LoadClientParseTest {
         // 100 samples 10..1000 µs: index round(0.5*99)=50 -> 510, round(0.99*99)=98 -> 990.
         assertEquals(510.0, m.p50Micros(), 1e-9);
         assertEquals(990.0, m.p99Micros(), 1e-9);
+    }
+
+    @Test
+    void sTimeConnectionsOfAllClientsOverWallTimeGiveTheHandshakeRate() throws IOException {
+        String a = "Collecting connection statistics for 2 seconds\n*****\n\n"
+                + "294 connections in 0.14s; 2100.00 connections/user sec, bytes read 0\n"
+                + "294 connections in 3 real seconds, 0 bytes read per connection\n";
+        String b = a.replace("294 connections", "106 connections");
+        LoadClient.Measurement m = LoadClient.parseSTime(java.util.List.of(a, b), 2.0, 40_000);
+        assertEquals(200.0, m.requestsPerSecond(), 1e-9);
+        assertEquals(400, m.requests());
+        assertEquals(100.0, m.cpuMicrosPerRequest(), 1e-9);
+        assertTrue(Double.isNaN(m.p50Micros()));
+        assertThrows(IOException.class, () -> LoadClient.parseSTime(java.util.List.of("connect: refused\n"), 1, 0));
     }
 
     @Test

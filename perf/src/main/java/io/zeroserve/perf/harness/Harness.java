@@ -1,4 +1,4 @@
-package io.zeroserve.perf;
+package io.zeroserve.perf.harness;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,8 +84,12 @@ public final class Harness {
         Instant date = Instant.now();
         String loadBefore = Machine.loadAverage();
         try {
-            for (Report.ScenarioResult r : results) {
-                runScenario(r, servers, client, plan, o);
+            for (int i = 0; i < results.size(); i++) {
+                runScenario(results.get(i), servers, client, plan, o);
+                // An idle server still costs CPU 0 (JIT, GC, timers): stop each one after its last scenario.
+                for (String key : instancesLastUsedIn(results, i)) {
+                    servers.stop(key);
+                }
             }
         } finally {
             servers.stopAll();
@@ -98,6 +102,32 @@ public final class Harness {
         System.out.println(md);
         progress("wrote " + out.resolve("results.md") + " and " + out.resolve("results.json"));
         return 0;
+    }
+
+    /** The instances (and the upstream) that scenario {@code index} is the last one to use. */
+    static List<String> instancesLastUsedIn(List<Report.ScenarioResult> results, int index) {
+        List<String> keys = new ArrayList<>();
+        for (String key : instanceKeys(results.get(index))) {
+            boolean usedLater = false;
+            for (int j = index + 1; j < results.size() && !usedLater; j++) {
+                usedLater = instanceKeys(results.get(j)).contains(key);
+            }
+            if (!usedLater) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    private static Set<String> instanceKeys(Report.ScenarioResult r) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Cell c : r.cells()) {
+            keys.add(c.instanceKey);
+        }
+        if (r.scenario().upstream()) {
+            keys.add("upstream");
+        }
+        return keys;
     }
 
     /** The columns of one scenario, in a fixed order: nginx (or nginx+lua), caddy, helidon, zeroserve columns. */
@@ -116,7 +146,8 @@ public final class Harness {
         if (selected.contains("zeroserve")) {
             for (String t : transports) {
                 String label = t == null ? "zeroserve" : "zeroserve " + t;
-                cells.add(new Cell(label, s.zeroserveScripts() ? label + " scripts" : label, true, true));
+                cells.add(new Cell(label, s.zeroserveSite().equals("static") ? label : label + " " + s.zeroserveSite(),
+                        true, true));
             }
         }
         return cells;

@@ -1,4 +1,4 @@
-package io.zeroserve.perf;
+package io.zeroserve.perf.harness;
 
 import java.io.IOException;
 import java.net.URI;
@@ -29,6 +29,10 @@ final class LoadClient {
             "requests: (\\d+) total, (\\d+) started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored");
     private static final Pattern H2_STATUS = Pattern.compile(
             "status codes: (\\d+) 2xx, (\\d+) 3xx, (\\d+) 4xx, (\\d+) 5xx");
+
+    private static final Pattern S_TIME_CONNECTIONS = Pattern.compile("(\\d+) connections in [\\d.]+s;");
+    /** Parallel {@code openssl s_time} processes per client CPU in the handshake scenario. */
+    static final int S_TIME_CLIENTS_PER_CPU = 4;
 
     private final Path work;
     private final String clientCpus;
@@ -100,6 +104,9 @@ final class LoadClient {
      * time over the run.
      */
     Measurement run(Scenario s, URI base, int seconds, Instance server) throws IOException {
+        if (s.tool() == Scenario.Tool.S_TIME) {
+            return runHandshakes(base, seconds, server);
+        }
         int n = ++runs;
         Path out = work.resolve("client/run-" + n + ".txt");
         Path latencies = work.resolve("client/run-" + n + ".h2log");
@@ -111,9 +118,6 @@ final class LoadClient {
                     "--timeout", "10s", "--latency"));
             for (String h : s.headers()) {
                 cmd.addAll(List.of("-H", h));
-            }
-            if (s.newConnectionPerRequest()) {
-                cmd.addAll(List.of("-H", "Connection: close"));
             }
         } else {
             cmd.addAll(List.of("h2load", "-t", Integer.toString(threads), "-c", Integer.toString(Math.max(connections,
@@ -146,6 +150,65 @@ final class LoadClient {
                 cpuUsed);
         Files.deleteIfExists(latencies);
         return m;
+    }
+
+    /**
+     * Full TLS handshakes: {@link #S_TIME_CLIENTS_PER_CPU} {@code openssl s_time -new} processes per client thread for
+     * {@code seconds}; the rate is their connections over the wall time of the whole run.
+     */
+    private Measurement runHandshakes(URI base, int seconds, Instance server) throws IOException {
+        int n = ++runs;
+        int clients = S_TIME_CLIENTS_PER_CPU * threads;
+        List<Process> procs = new ArrayList<>();
+        List<Path> outs = new ArrayList<>();
+        Files.createDirectories(work.resolve("client"));
+        long cpuBefore = server.cpuMicros();
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; i < clients; i++) {
+                Path out = work.resolve("client/run-" + n + "-s_time-" + i + ".txt");
+                outs.add(out);
+                procs.add(Processes.start(List.of("openssl", "s_time", "-connect", base.getHost() + ":" + base.getPort(),
+                        "-new", "-time", Integer.toString(seconds)), clientCpus, out, Map.of(), work));
+            }
+            for (Process p : procs) {
+                if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
+                    throw new IOException("openssl s_time did not finish within " + (seconds + 60) + " s");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            for (Process p : procs) {
+                Processes.stop(p);
+            }
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        long cpuUsed = server.cpuMicros() - cpuBefore;
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < procs.size(); i++) {
+            String text = Files.readString(outs.get(i));
+            if (procs.get(i).exitValue() != 0) {
+                throw new IOException("openssl s_time exited with status " + procs.get(i).exitValue() + ": "
+                        + lastLine(text));
+            }
+            texts.add(text);
+        }
+        return parseSTime(texts, wall, cpuUsed);
+    }
+
+    static Measurement parseSTime(List<String> outputs, double wallSeconds, long cpuMicros) throws IOException {
+        long connections = 0;
+        for (String text : outputs) {
+            Matcher m = S_TIME_CONNECTIONS.matcher(text);
+            if (!m.find()) {
+                throw new IOException("openssl s_time printed no result: " + lastLine(text));
+            }
+            connections += Long.parseLong(m.group(1));
+        }
+        return new Measurement(connections / wallSeconds, connections, Double.NaN, Double.NaN,
+                perRequest(cpuMicros, connections), 0, 0);
     }
 
     static Measurement parseWrk(String text, long cpuMicros) throws IOException {

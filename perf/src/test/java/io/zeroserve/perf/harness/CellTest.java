@@ -1,4 +1,4 @@
-package io.zeroserve.perf;
+package io.zeroserve.perf.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

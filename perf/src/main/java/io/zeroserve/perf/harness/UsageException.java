@@ -1,4 +1,4 @@
-package io.zeroserve.perf;
+package io.zeroserve.perf.harness;
 
 /** A wrong command line or a missing prerequisite: the harness prints the message and exits with status 2. */
 final class UsageException extends RuntimeException {

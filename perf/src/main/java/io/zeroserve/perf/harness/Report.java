@@ -1,4 +1,4 @@
-package io.zeroserve.perf;
+package io.zeroserve.perf.harness;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -171,7 +171,7 @@ final class Report {
 
     static String latency(double micros) {
         if (Double.isNaN(micros)) {
-            return "?";
+            return "–"; // not measured (handshakes) or no per-request log
         }
         return micros < 1000 ? Math.round(micros) + " µs" : String.format(Locale.ROOT, "%.2f ms", micros / 1000);
     }

@@ -1,4 +1,4 @@
-package io.zeroserve.perf;
+package io.zeroserve.perf.harness;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -28,10 +28,9 @@ final class Servers {
     private final int workers;
     private final int upstreamPort;
     private final Map<String, Instance> started = new LinkedHashMap<>();
-    private Path staticTar;
-    private Path scriptTar;
-    private String staticPackFailure;
-    private String scriptPackFailure;
+    /** Packed zeroserve sites by name (static, scripts, proxy), and why packing failed when it did. */
+    private final Map<String, Path> tars = new LinkedHashMap<>();
+    private final Map<String, String> packFailures = new LinkedHashMap<>();
 
     Servers(Path repo, Path work, TestSite site, String serverCpus, String clientCpus, int workers, int upstreamPort) {
         this.repo = repo;
@@ -80,6 +79,15 @@ final class Servers {
                 return Instance.failed(k, log, "interrupted");
             }
         });
+    }
+
+    /** Stops the server called {@code key} if it was started; a later {@link #get} would start it again. */
+    void stop(String key) {
+        Instance i = started.get(key);
+        if (i != null && i.alive()) {
+            Harness.progress("stopping " + key);
+            i.stop();
+        }
     }
 
     /** Stops every server this object started. */
@@ -337,10 +345,15 @@ final class Servers {
     /** Packs the static site and the script site with {@code zeroserve --pack}; failures are remembered. */
     void packZeroserveSites() throws IOException {
         Path logs = Files.createDirectories(work.resolve("logs"));
-        staticTar = work.resolve("site-static.tar");
-        scriptTar = work.resolve("site-scripts.tar");
-        staticPackFailure = pack(site.www, staticTar, logs.resolve("zeroserve-pack-static.log"));
-        scriptPackFailure = pack(site.scriptSite, scriptTar, logs.resolve("zeroserve-pack-scripts.log"));
+        Map<String, Path> dirs = Map.of("static", site.www, "scripts", site.scriptSite, "proxy", site.proxySite);
+        for (String name : List.of("static", "scripts", "proxy")) {
+            Path tar = work.resolve("site-" + name + ".tar");
+            tars.put(name, tar);
+            String failure = pack(dirs.get(name), tar, logs.resolve("zeroserve-pack-" + name + ".log"));
+            if (failure != null) {
+                packFailures.put(name, failure);
+            }
+        }
     }
 
     private String pack(Path dir, Path tar, Path log) throws IOException {
@@ -358,11 +371,14 @@ final class Servers {
     }
 
     private void startZeroserve(Instance i, String key) throws IOException, InterruptedException {
-        // key: "zeroserve[ TRANSPORT][ scripts]"
-        boolean scripts = key.endsWith(" scripts");
-        String rest = key.substring("zeroserve".length()).replace(" scripts", "").strip();
+        // key: "zeroserve[ TRANSPORT][ scripts|proxy]"
+        String siteName = key.endsWith(" scripts") ? "scripts" : key.endsWith(" proxy") ? "proxy" : "static";
+        String rest = key.substring("zeroserve".length()).strip();
+        if (!siteName.equals("static")) {
+            rest = rest.substring(0, rest.length() - siteName.length()).strip();
+        }
         String transport = rest.isEmpty() ? null : rest;
-        String packFailure = scripts ? scriptPackFailure : staticPackFailure;
+        String packFailure = packFailures.get(siteName);
         if (packFailure != null) {
             throw new IOException(packFailure);
         }
@@ -372,13 +388,13 @@ final class Servers {
             base.add("--transport");
             base.add(transport);
         }
-        Path tar = scripts ? scriptTar : staticTar;
+        Path tar = tars.get(siteName);
         List<String> withTls = new ArrayList<>(base);
         withTls.addAll(List.of("--tls-addr", "127.0.0.1:0", "--cert", site.cert.toString(),
                 "--key", site.key.toString(), tar.toString()));
         i.attach(Processes.start(withTls, serverCpus, i.log, Map.of(), work));
         try {
-            i.awaitListeningLines(120_000, true, 3_000);
+            i.awaitListeningLines(120_000, true, 5_000);
             return;
         } catch (IOException e) {
             if (i.alive()) {

@@ -1,4 +1,4 @@
-package io.zeroserve.perf;
+package io.zeroserve.perf.harness;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
