@@ -479,8 +479,17 @@ final class UringConnection implements Connection, Poller.Registration {
         closing = true;
         aborting |= abortive;
         if (poller.isTerminated()) {
-            if (sendInFlight || sendBuffer != null) {
+            // No ring any more (transport closed, or the poller failed): fail the waiting threads, close directly.
+            if (sendInFlight || sendBuffer != null || !writeDone) {
                 finishSend(-Errno.ECANCELED);
+            }
+            if (!recvEnded) {
+                recvEnded = true;
+                received.offer(new Ended(-Errno.ECANCELED));
+                Thread r = reader;
+                if (r != null) {
+                    LockSupport.unpark(r);
+                }
             }
             closeSubmitted = true;
             LibC.close(fd);
