@@ -60,11 +60,20 @@ public abstract class TransportContractTest {
         listener = transport.listen(ListenAddress.parse("127.0.0.1:0"), 128);
     }
 
+    /** Checks, after {@link Transport#close()}, that the implementation released its pooled memory. */
+    protected void assertReleased(Transport closed) {
+    }
+
     @AfterEach
     void stop() throws Exception {
         if (transport != null) {
             transport.close();
+            assertReleased(transport);
         }
+        // No thread of the transport outlives it.
+        List<String> left = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.startsWith("zeroserve-io_uring")).toList();
+        assertTrue(left.isEmpty(), "threads left after close: " + left);
         // Every fd the transport opened (rings, eventfds, listening and accepted sockets) is closed again. A close
         // racing with a blocked thread may defer the last close(2) until that thread has left its system call, so
         // this waits for the count to settle; the deadline only turns a leak into a failure.

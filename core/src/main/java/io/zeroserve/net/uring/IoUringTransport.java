@@ -246,6 +246,11 @@ public final class IoUringTransport implements Transport {
         open.remove(resource);
     }
 
+    /** Send buffers held by writes in progress or sends in flight; for tests and diagnostics. */
+    public int sendBuffersInUse() {
+        return sendBuffers.inUse();
+    }
+
     /** Listeners and connections not yet closed; for tests and diagnostics. */
     public int openCount() {
         return open.size();
