@@ -494,6 +494,7 @@ public final class Translator {
         }
 
         void emit() {
+            cob.loadConstant(FUEL).istore(fuel); // first: region entries jump straight to loop headers
             if (region) {
                 cob.aload(0).getfield(CD_CTX, "mem", CD_BYTES).astore(mem);
                 for (int r = 0; r <= 10; r++) {
@@ -523,7 +524,6 @@ public final class Translator {
                     cob.loadConstant(0L).lstore(slot[r]);
                 }
             }
-            cob.loadConstant(FUEL).istore(fuel);
             for (int pc = from; pc < to; pc++) {
                 cob.labelBinding(label(pc));
                 if (loopHeader[pc - from]) {
