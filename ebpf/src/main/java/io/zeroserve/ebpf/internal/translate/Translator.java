@@ -413,6 +413,7 @@ public final class Translator {
         private final int tmp; // long: the address of the memory access in progress
         private final int idx; // int: its arena index
         private final int fuel; // int: instructions left before the next real epoch check
+        private final int fpIdx; // int: the arena index of r10, so frame accesses index as fpIdx + constant
         private final int[] loopLength; // per loop header: the longest back-edge distance to it
         private final ClassDesc self;
         private final Function f;
@@ -457,6 +458,7 @@ public final class Translator {
             tmp = base + 1;
             idx = base + 3;
             fuel = base + 4;
+            fpIdx = base + 5;
             labels = new Label[to - from];
             loopHeader = new boolean[to - from];
             loopLength = new int[to - from];
@@ -511,6 +513,8 @@ public final class Translator {
                     cases.add(SwitchCase.of(e, label(e)));
                 }
                 Label bad = cob.newLabel();
+                // r10 never changes within a function and the prologue proved its frame lies inside the stack.
+                cob.lload(slot[10]).loadConstant(BASE).lsub().l2i().istore(fpIdx);
                 cob.iload(2).lookupswitch(bad, cases);
                 cold.add(() -> {
                     cob.labelBinding(bad);
@@ -520,6 +524,7 @@ public final class Translator {
             } else {
                 prologue(cob, f, 11);
                 cob.aload(0).getfield(CD_CTX, "mem", CD_BYTES).astore(mem);
+                cob.lload(slot[10]).loadConstant(BASE).lsub().l2i().istore(fpIdx);
                 for (int r : new int[] {0, 6, 7, 8, 9}) {
                     cob.loadConstant(0L).lstore(slot[r]);
                 }
@@ -820,7 +825,8 @@ public final class Translator {
          */
         private void address(int pc, int base, int off, int width, long limit, boolean store) {
             if (base == 10 && off < 0 && off + width <= 0 && -off <= f.frameBytes()) {
-                cob.lload(slot[10]).loadConstant((long) off - BASE).ladd().l2i().istore(idx);
+                // Same base, constant offsets: C2 can merge the arrays' own range checks of a block's accesses.
+                cob.iload(fpIdx).loadConstant(off).iadd().istore(idx);
                 return;
             }
             Label fault = cob.newLabel();
