@@ -1,9 +1,11 @@
 package io.zeroserve;
 
+import io.zeroserve.script.ScriptConfig;
 import io.zeroserve.http.HostSettings;
 import io.zeroserve.http.RequestLog;
 import io.zeroserve.net.ListenAddress;
 import io.zeroserve.site.SiteOptions;
+import io.zeroserve.tls.TlsSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -20,11 +22,17 @@ import java.util.Optional;
  * @param requestLog        where request and reload lines go (default stderr)
  * @param host              connection limits, timeouts, PROXY protocol
  * @param reloadSignalFile  a file whose change in contents triggers a reload, polled every second
+ * @param scripts           plugins and script limits (the site's own scripts come from the site)
+ * @param tlsAddresses      HTTPS listeners ({@code --tls-addr}); default none
+ * @param tls               certificates and keys for them; present whenever {@code tlsAddresses} is not empty
+ *                          (without certificate flags: a self-signed certificate)
  */
 public record ServerConfig(Path site, SiteOptions siteOptions, List<ListenAddress> addresses, String transport,
                            boolean validateHostnames, boolean requestLogging, RequestLog requestLog, HostSettings host,
-                           Optional<Path> reloadSignalFile) {
+                           Optional<Path> reloadSignalFile, ScriptConfig scripts, List<ListenAddress> tlsAddresses,
+                           Optional<TlsSettings> tls) {
     public ServerConfig {
         addresses = List.copyOf(addresses);
+        tlsAddresses = List.copyOf(tlsAddresses);
     }
 }

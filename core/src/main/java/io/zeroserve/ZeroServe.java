@@ -1,5 +1,11 @@
 package io.zeroserve;
 
+import io.zeroserve.script.ScriptChain;
+import io.zeroserve.script.ScriptConfig;
+import io.zeroserve.script.ScriptHost;
+import io.zeroserve.script.ScriptLoadException;
+import io.zeroserve.script.ScriptOptions;
+import java.util.concurrent.atomic.AtomicReference;
 import io.helidon.common.context.Context;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.http.media.MediaContext;
@@ -18,6 +24,7 @@ import io.zeroserve.http.ConnectionHost;
 import io.zeroserve.http.HostSettings;
 import io.zeroserve.http.RequestLog;
 import io.zeroserve.http.SocketOpener;
+import io.zeroserve.http.TlsSocketOpener;
 import io.zeroserve.http.ZeroServeHandler;
 import io.zeroserve.net.ListenAddress;
 import io.zeroserve.net.Listener;
@@ -27,6 +34,9 @@ import io.zeroserve.site.CurrentSite;
 import io.zeroserve.site.Site;
 import io.zeroserve.site.SiteLoadException;
 import io.zeroserve.site.SiteOptions;
+import io.zeroserve.tls.TlsConfigException;
+import io.zeroserve.tls.TlsContext;
+import io.zeroserve.tls.TlsSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -58,11 +68,16 @@ public final class ZeroServe implements AutoCloseable {
 
     private final ServerConfig config;
     private final List<ConnectionHost> hosts = new ArrayList<>();
+    private final List<ConnectionHost> tlsHosts = new ArrayList<>();
+    private TlsContext tls;
     private CurrentSite site;
     private Transport transport;
     private ExecutorService streamExecutor;
     private volatile boolean running;
     private Thread reloadWatcher;
+    /** Outlives reloads: the rate limiter's state is kept across them. */
+    private ScriptHost scriptHost;
+    private final AtomicReference<ScriptChain> scripts = new AtomicReference<>();
 
     private ZeroServe(ServerConfig config) {
         this.config = config;
@@ -86,19 +101,46 @@ public final class ZeroServe implements AutoCloseable {
         if (running) {
             return this;
         }
-        site = new CurrentSite(Site.open(config.site(), config.siteOptions()));
+        site = new CurrentSite(Site.open(SiteScripts.siteTar(config.site()), config.siteOptions()));
+        try {
+            ScriptOptions scriptOptions = config.scripts().options();
+            if (scriptOptions.log() == ScriptOptions.STDERR) {
+                // Script log lines share the request log's asynchronous stderr writer, so they keep their order.
+                RequestLog stderr = RequestLog.stderr();
+                scriptOptions = scriptOptions.withLog(stderr::line);
+            }
+            scriptHost = ScriptHost.create(scriptOptions);
+            scripts.set(SiteScripts.load(scriptHost, config.scripts(), config.site(), site.peek(), site));
+        } catch (ScriptLoadException e) {
+            site.close();
+            throw new SiteLoadException(e.getMessage(), e);
+        }
+        if (!config.tlsAddresses().isEmpty()) {
+            try {
+                tls = TlsContext.create(config.tls().orElseGet(() -> TlsSettings.builder().build()));
+            } catch (TlsConfigException | IllegalStateException e) {
+                site.close();
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
         try {
             transport = createTransport(config.transport());
             streamExecutor = Executors.newVirtualThreadPerTaskExecutor();
             RequestLog log = config.requestLogging() ? config.requestLog() : null;
-            ZeroServeHandler handler = new ZeroServeHandler(site, config.validateHostnames(), log);
+            ZeroServeHandler handler = new ZeroServeHandler(site, config.validateHostnames(), log, scripts::get);
             Router router = Router.builder().addRouting(HttpRouting.builder().any(handler)).build();
             ListenerContext listenerContext = listenerContext(streamExecutor);
             Http1Config http1Config = Http1Config.builder()
                     .validatePath(false) // zeroserve's own normalisation decides what is a 400
                     .validateRequestHostHeader(false)
+                    // Response headers come from us or from scripts, whose helpers validate what they set;
+                    // checking every header again per response costs ~10% of a small static response.
+                    .validateResponseHeaders(false)
+                    .sendKeepAliveHeader(false) // HTTP/1.1 connections persist without it
+                    .receiveLog(false) // Helidon's per-request debug listeners: measurable even when not logging
+                    .sendLog(false)
                     .build();
-            Http2Config http2Config = Http2Config.builder().validatePath(false).build();
+            Http2Config http2Config = Http2Config.builder().validatePath(false).validateResponseHeaders(false).build();
             ServerConnectionSelector http1 = Http1ConnectionSelector.builder()
                     .config(http1Config)
                     .addUpgrader(Http2Upgrader.create(http2Config))
@@ -111,6 +153,14 @@ public final class ZeroServe implements AutoCloseable {
                 ConnectionHost host = new ConnectionHost("http-" + index++, listener, SocketOpener.plain(), router,
                         listenerContext, config.host(), http1, http2);
                 hosts.add(host);
+            }
+            index = 0;
+            for (ListenAddress address : config.tlsAddresses()) {
+                Listener listener = bind(address);
+                ConnectionHost host = new ConnectionHost("https-" + index++, listener, new TlsSocketOpener(tls),
+                        router, listenerContext, config.host(), http1, http2);
+                hosts.add(host);
+                tlsHosts.add(host);
             }
             hosts.forEach(ConnectionHost::start);
             running = true;
@@ -179,7 +229,17 @@ public final class ZeroServe implements AutoCloseable {
 
     /** The bound plaintext addresses, in {@code --addr} order, with real ports. */
     public List<InetSocketAddress> addresses() {
-        return hosts.stream().map(ConnectionHost::localAddress).toList();
+        return hosts.stream().filter(h -> !tlsHosts.contains(h)).map(ConnectionHost::localAddress).toList();
+    }
+
+    /** The bound HTTPS addresses, in {@code --tls-addr} order, with real ports. */
+    public List<InetSocketAddress> tlsAddresses() {
+        return tlsHosts.stream().map(ConnectionHost::localAddress).toList();
+    }
+
+    /** The TLS state (certificates, ECH keys) when HTTPS listeners exist. */
+    public Optional<TlsContext> tls() {
+        return Optional.ofNullable(tls);
     }
 
     /** The port of the first plaintext listener. */
@@ -207,13 +267,32 @@ public final class ZeroServe implements AutoCloseable {
         if (!running) {
             return Optional.of("server is not running");
         }
+        Site next;
         try {
-            Site next = Site.open(config.site(), config.siteOptions());
-            site.swap(next);
-            return Optional.empty();
+            next = Site.open(SiteScripts.siteTar(config.site()), config.siteOptions());
         } catch (SiteLoadException e) {
             return Optional.of(e.getMessage());
         }
+        ScriptChain chain;
+        try {
+            // Scripts load before anything is swapped: if any fails, the old site and chain keep serving.
+            chain = SiteScripts.load(scriptHost, config.scripts(), config.site(), next, site);
+        } catch (ScriptLoadException e) {
+            next.release();
+            return Optional.of(e.getMessage());
+        }
+        if (tls != null) {
+            try {
+                // Last, because it swaps on success: a failure here keeps the old site, scripts and TLS.
+                tls.reload();
+            } catch (TlsConfigException e) {
+                next.release();
+                return Optional.of("TLS: " + e.getMessage());
+            }
+        }
+        site.swap(next);
+        scripts.set(chain);
+        return Optional.empty();
     }
 
     /**
@@ -276,6 +355,11 @@ public final class ZeroServe implements AutoCloseable {
         }
         hosts.forEach(ConnectionHost::forceClose);
         hosts.clear();
+        tlsHosts.clear();
+        if (tls != null) {
+            tls.close();
+            tls = null;
+        }
         if (streamExecutor != null) {
             streamExecutor.shutdownNow();
         }
@@ -306,8 +390,23 @@ public final class ZeroServe implements AutoCloseable {
         private HostSettings host = HostSettings.defaults();
         private Path reloadSignalFile;
         private RequestLog requestLog = RequestLog.stderr();
+        private ScriptConfig scripts = ScriptConfig.defaults();
+        private final List<ListenAddress> tlsAddresses = new ArrayList<>();
+        private TlsSettings tls;
 
         private Builder() {
+        }
+
+        /** Adds an HTTPS listener ({@code --tls-addr}): {@code HOST:PORT}, {@code [V6]:PORT} or {@code fd:N}. */
+        public Builder tlsAddress(String address) {
+            tlsAddresses.add(ListenAddress.parse(address));
+            return this;
+        }
+
+        /** Certificates for the HTTPS listeners (default: a self-signed certificate made at start). */
+        public Builder tls(TlsSettings settings) {
+            this.tls = settings;
+            return this;
         }
 
         /** The site tar to serve (required). */
@@ -405,11 +504,20 @@ public final class ZeroServe implements AutoCloseable {
             return this;
         }
 
+        /** Plugins and script limits (default: none, zeroserve's limits). */
+        public Builder scripts(ScriptConfig scripts) {
+            this.scripts = Objects.requireNonNull(scripts, "scripts");
+            return this;
+        }
+
         public ServerConfig config() {
             Objects.requireNonNull(site, "site");
             List<ListenAddress> listen = addresses.isEmpty() ? List.of(ListenAddress.parse("0.0.0.0:8080")) : addresses;
             return new ServerConfig(site, new SiteOptions(indexName, tryHtml, cacheFileLimit, cacheBudget), listen,
-                    transport, validateHostnames, requestLogging, requestLog, host, Optional.ofNullable(reloadSignalFile));
+                    transport, validateHostnames, requestLogging, requestLog, host, Optional.ofNullable(reloadSignalFile),
+                    scripts, tlsAddresses,
+                    tlsAddresses.isEmpty() ? Optional.ofNullable(tls)
+                            : Optional.of(tls != null ? tls : TlsSettings.builder().build()));
         }
 
         public ZeroServe build() {

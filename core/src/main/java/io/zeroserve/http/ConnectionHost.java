@@ -146,7 +146,8 @@ public final class ConnectionHost {
             socket = opener.open(connection, ids, remote, localPeer, leftover, settings.firstByteTimeout());
             entry.socket = socket;
             HelidonSocket source = socket;
-            DataReader reader = DataReader.create(() -> entry.closeAfterResponse ? null : readMapped(source));
+            Http10Shim stream = new Http10Shim(() -> readMapped(source));
+            DataReader reader = DataReader.create(() -> entry.closeAfterResponse ? null : stream.get());
             HostedConnection context = new HostedConnection(listenerContext, router, socket, reader, proxyData);
             ServerConnectionSelector selector = choose(socket, reader);
             if (selector == null) {

@@ -16,6 +16,9 @@ import io.zeroserve.site.RequestPath;
 import io.zeroserve.site.Site;
 import io.zeroserve.site.StaticDecision;
 import io.zeroserve.site.TarEntry;
+import io.zeroserve.script.ScriptChain;
+import io.zeroserve.script.ScriptResult;
+import io.helidon.webserver.CloseConnectionException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -23,10 +26,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.function.Supplier;
 
 /**
  * The one handler behind every listener: zeroserve's request pipeline. Log, host checks (421), path
- * normalisation (400), then the static site (GET and HEAD; 404 on a miss, 405 for other methods).
+ * normalisation (400), the script chain (respond, abort, fault 500, or fall through with its changes), then the
+ * static site (GET and HEAD; 404 on a miss, 405 for other methods). Every response gets the scripts'
+ * {@code zs.response.header.*} metadata and response hooks; static HTML and XML are templated when metadata exists.
  *
  * <p>Runs on the request's thread: the connection's virtual thread for HTTP/1, the stream's for HTTP/2.
  */
@@ -40,14 +46,22 @@ public final class ZeroServeHandler implements Handler {
     private final CurrentSite site;
     private final boolean validateHostnames;
     private final RequestLog log;
+    private final Supplier<ScriptChain> scripts;
 
     /**
      * @param log where request lines go; null turns request logging off ({@code --disable-request-logging})
      */
     public ZeroServeHandler(CurrentSite site, boolean validateHostnames, RequestLog log) {
+        this(site, validateHostnames, log, null);
+    }
+
+    /** @param scripts the chain current at each request's start (reloads swap it); null for none */
+    public ZeroServeHandler(CurrentSite site, boolean validateHostnames, RequestLog log,
+                            Supplier<ScriptChain> scripts) {
         this.site = site;
         this.validateHostnames = validateHostnames;
         this.log = log;
+        this.scripts = scripts;
     }
 
     @Override
@@ -56,13 +70,21 @@ public final class ZeroServeHandler implements Handler {
             ConnectionHost.closeAfterResponse();
         }
         String rawPath = req.path().rawPath();
+        String requestId = null; // a ULID, made only when a log line or a script needs it
         if (log != null) {
+            requestId = Ulid.next();
             String query = req.query().rawValue();
-            log.line("[request] " + Ulid.next() + ": " + (req.isSecure() ? "https " : "http ")
+            log.line("[request] " + requestId + ": " + (req.isSecure() ? "https " : "http ")
                     + Peer.text((java.net.InetSocketAddress) req.remotePeer().address()) + " "
                     + req.prologue().method().text() + " " + (query.isEmpty() ? rawPath : rawPath + "?" + query));
         }
         if (validateHostnames && !HostNames.isValidHostHeader(header(req, HeaderNames.HOST))) {
+            error(res, Status.MISDIRECTED_REQUEST_421);
+            return;
+        }
+        if (req.isSecure() && io.zeroserve.tls.HostCheck.misdirected(
+                io.zeroserve.tls.TlsPeerInfo.factsOf(req.remotePeer()).sniInner(), header(req, HeaderNames.HOST))) {
+            // SNI names another host than Host/:authority (HTTP/2's :authority arrives as Host).
             error(res, Status.MISDIRECTED_REQUEST_421);
             return;
         }
@@ -72,39 +94,79 @@ public final class ZeroServeHandler implements Handler {
             return;
         }
         Method method = req.prologue().method();
+        ScriptChain chain = scripts == null ? null : scripts.get();
+        ScriptResult script = null;
+        if (chain != null && !chain.isEmpty()) {
+            script = chain.run(new ScriptedRequest(req, requestId != null ? requestId : Ulid.next(), rawPath));
+            if (script.request().methodChanged()) {
+                method = Method.create(script.request().method());
+            }
+            switch (script.action()) {
+                case ABORT -> throw new CloseConnectionException("request aborted by a script");
+                case RESPOND, FAULT -> {
+                    ScriptResponses.send(res, script, method.equals(Method.HEAD));
+                    return;
+                }
+                case BAD_REQUEST -> {
+                    error(res, Status.BAD_REQUEST_400, script);
+                    return;
+                }
+                case PROXY -> {
+                    // No helper can choose a proxy yet (zs_reverse_proxy fails the load); answer as a failed proxy.
+                    res.status(Status.BAD_GATEWAY_502);
+                    res.header(SERVER);
+                    ScriptResponses.finish(res, script);
+                    res.send();
+                    return;
+                }
+                case CONTINUE -> {
+                    if (script.request().uriChanged()) {
+                        path = new RequestPath(script.request().lookupKey(), script.request().dirHint());
+                    }
+                }
+            }
+        }
         boolean head = method.equals(Method.HEAD);
         if (!head && !method.equals(Method.GET)) {
-            error(res, Status.METHOD_NOT_ALLOWED_405);
+            error(res, Status.METHOD_NOT_ALLOWED_405, script);
             return;
         }
         Site current = site.acquire();
         try {
             TarEntry entry = current.lookup(path);
             if (entry == null) {
-                error(res, Status.NOT_FOUND_404);
+                error(res, Status.NOT_FOUND_404, script);
                 return;
             }
-            serveFile(req, res, current, entry, head);
+            serveFile(req, res, current, entry, head, script);
         } finally {
             current.release();
         }
     }
 
-    private static void serveFile(ServerRequest req, ServerResponse res, Site site, TarEntry entry, boolean head) {
+    private static void serveFile(ServerRequest req, ServerResponse res, Site site, TarEntry entry, boolean head,
+                                  ScriptResult script) {
+        String contentType = entry.contentType();
+        if (script != null && script.templates(contentType)) {
+            serveTemplated(res, site, entry, contentType, head, script);
+            return;
+        }
         StaticDecision decision = StaticDecision.decide(entry,
-                header(req, HeaderNames.IF_NONE_MATCH), header(req, HeaderNames.IF_MODIFIED_SINCE),
-                header(req, HeaderNames.RANGE), header(req, HeaderNames.IF_RANGE));
+                header(req, script, HeaderNames.IF_NONE_MATCH), header(req, script, HeaderNames.IF_MODIFIED_SINCE),
+                header(req, script, HeaderNames.RANGE), header(req, script, HeaderNames.IF_RANGE));
         res.header(SERVER);
         switch (decision.status()) {
             case 304 -> {
                 res.status(Status.NOT_MODIFIED_304);
                 res.header(HeaderNames.ETAG, entry.etag());
+                ScriptResponses.finish(res, script);
                 res.send();
                 return;
             }
             case 416 -> {
                 res.status(Status.REQUESTED_RANGE_NOT_SATISFIABLE_416);
                 res.header(HeaderNames.CONTENT_RANGE, "bytes */" + entry.size());
+                ScriptResponses.finish(res, script);
                 res.send();
                 return;
             }
@@ -116,13 +178,37 @@ public final class ZeroServeHandler implements Handler {
             default -> {
             }
         }
-        res.header(HeaderNames.CONTENT_TYPE, MimeTypes.forPath(entry.path()));
+        res.header(HeaderNames.CONTENT_TYPE, contentType);
         res.header(HeaderNames.ETAG, entry.etag());
-        if (entry.mtimeSeconds() != 0) {
-            res.header(HeaderNames.LAST_MODIFIED, HttpDates.format(entry.mtimeSeconds()));
+        if (entry.lastModified() != null) {
+            res.header(HeaderNames.LAST_MODIFIED, entry.lastModified());
         }
         res.header(ACCEPT_RANGES);
+        ScriptResponses.finish(res, script);
         sendBody(res, site, entry, decision.start(), decision.length(), head);
+    }
+
+    /**
+     * {@code <zs-meta>} templating: the whole file with metadata filled in, a fresh Content-Length, and no ETag,
+     * Last-Modified or range support (the bytes differ per request).
+     */
+    private static void serveTemplated(ServerResponse res, Site site, TarEntry entry, String contentType,
+                                       boolean head, ScriptResult script) {
+        byte[] body;
+        try {
+            body = script.template(site.readAll(entry));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        res.header(SERVER);
+        res.header(HeaderNames.CONTENT_TYPE, contentType);
+        ScriptResponses.finish(res, script);
+        if (head) {
+            res.contentLength(body.length);
+            res.send();
+        } else {
+            res.send(body);
+        }
     }
 
     /** Sends {@code length} bytes of {@code entry} from {@code start}: from memory when cached, else streamed. */
@@ -165,15 +251,29 @@ public final class ZeroServeHandler implements Handler {
 
     /** A built-in error page: the reason phrase as {@code text/plain}, with {@code Server: zeroserve}. */
     static void error(ServerResponse res, Status status) {
+        error(res, status, null);
+    }
+
+    /** An error page with the scripts' metadata headers and hooks applied. */
+    static void error(ServerResponse res, Status status, ScriptResult script) {
         res.status(status);
         res.header(SERVER);
         res.header(TEXT_PLAIN);
+        ScriptResponses.finish(res, script);
         res.send(status.reasonPhrase().getBytes(StandardCharsets.US_ASCII));
     }
 
     private static String header(ServerRequest req, HeaderName name) {
         var headers = req.headers();
         return headers.contains(name) ? headers.get(name).get() : null;
+    }
+
+    /** A request header as the scripts left it (they may have set or removed it). */
+    private static String header(ServerRequest req, ScriptResult script, HeaderName name) {
+        if (script != null && script.request().headersChanged()) {
+            return script.request().header(name.lowerCase());
+        }
+        return header(req, name);
     }
 
     /** Host header syntax, for {@code --validate-hostnames}. */

@@ -209,7 +209,7 @@ public final class TarIndex {
                 }
                 buffer.flip();
                 if (contents != null) {
-                    buffer.get(filled, contents, filled, n);
+                    buffer.get(0, contents, filled, n);
                     filled += n;
                 }
                 sha256.update(buffer);

@@ -191,6 +191,21 @@ class StaticServingTest {
     }
 
     @Test
+    void http10RequestsAreServedAndTheConnectionCloses() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /hello.txt HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+            assertTrue(answer.contains("Content-Length: 13"), answer);
+            assertTrue(answer.endsWith("hello, world\n"), answer);
+        }
+        Curl.Response curl = Curl.run(base + "/hello.txt", "--http1.0");
+        assertEquals(200, curl.status());
+        assertEquals("hello, world\n", curl.text());
+    }
+
+    @Test
     void keepAliveServesManyRequestsOnOneConnection() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             OutputStream out = socket.getOutputStream();

@@ -98,6 +98,18 @@ class SiteTest {
     }
 
     @Test
+    void cachedFilesLargerThanOneReadChunkKeepTheirBytes() throws Exception {
+        byte[] medium = new byte[100_000]; // over the 64 KiB hashing chunk, under the 256 KiB cache limit
+        for (int i = 0; i < medium.length; i++) {
+            medium[i] = (byte) (i * 7 + (i >>> 9));
+        }
+        Site site = open(TestSites.create().file("m.bin", medium).bytes());
+        TarEntry entry = site.lookup(RequestPath.normalize("/m.bin"));
+        assertNotNull(entry.cached());
+        assertArrayEquals(medium, entry.cached());
+    }
+
+    @Test
     void impliedDirectoriesCount() throws Exception {
         Site site = open(TestSites.create().file("a/b/c.txt", "x").file("a/b/index.html", "i").bytes());
         assertTrue(site.index().isDirectory("a"));

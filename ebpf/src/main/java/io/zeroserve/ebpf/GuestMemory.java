@@ -20,7 +20,11 @@ public interface GuestMemory {
         write(address, data, 0, data.length);
     }
 
-    /** Checks that {@code [address, address+length)} is writable and claims it for this call, without writing. */
+    /**
+     * Checks that {@code [address, address+length)} is writable and claims it for this call, without writing.
+     * Later reads and writes that lie entirely inside a claimed writable range are the same buffer, not an
+     * overlap: this is how in-place helpers ({@code zs_hex_decode_in_place}) read and rewrite their buffer.
+     */
     void checkWritable(long address, long length) throws HelperException;
 
     long readLong(long address) throws HelperException;

@@ -35,21 +35,37 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IoUringTransport implements Transport {
     /** Tunables; the defaults are stated beside each field of {@link #defaults()}. */
     public record Options(int rings, int ringEntries, int recvBuffers, int recvBufferSize, int sendBuffers,
-            int sendBufferSize) {
+            int sendBufferSize, boolean directSend) {
+        /** System property overriding {@link #directSend} ({@code true} or {@code false}), for benchmarks. */
+        public static final String DIRECT_SEND_PROPERTY = "zeroserve.io_uring.directSend";
+
         /**
          * One ring per core; 1024 SQEs per ring (4096 CQEs); 256 receive buffers of 16 KiB per ring (4 MiB); at most
-         * 2048 send buffers of 32 KiB per transport (64 MiB, allocated on demand).
+         * 2048 send buffers of 32 KiB per transport (64 MiB, allocated on demand); direct sends on (see
+         * {@link #directSend}).
          */
         public static Options defaults() {
-            return new Options(Runtime.getRuntime().availableProcessors(), 1024, 256, 16 * 1024, 2048, 32 * 1024);
+            return new Options(Runtime.getRuntime().availableProcessors(), 1024, 256, 16 * 1024, 2048, 32 * 1024,
+                    Boolean.parseBoolean(System.getProperty(DIRECT_SEND_PROPERTY, "true")));
         }
 
         public Options withRings(int n) {
-            return new Options(n, ringEntries, recvBuffers, recvBufferSize, sendBuffers, sendBufferSize);
+            return new Options(n, ringEntries, recvBuffers, recvBufferSize, sendBuffers, sendBufferSize, directSend);
+        }
+
+        /**
+         * With {@code true}, a write first tries one non-blocking {@code send(2)} from the caller's thread and only
+         * what does not fit in the socket buffer goes through the ring; with {@code false} every send goes through
+         * the ring. Direct sends save the hand-off to the poller thread, which costs more than the system call on
+         * small responses (measured in perf/RESULTS.md).
+         */
+        public Options withDirectSend(boolean on) {
+            return new Options(rings, ringEntries, recvBuffers, recvBufferSize, sendBuffers, sendBufferSize, on);
         }
     }
 
     private final Poller[] pollers;
+    private final boolean directSend;
     private final SendBuffers sendBuffers;
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger nextPoller = new AtomicInteger();
@@ -74,6 +90,7 @@ public final class IoUringTransport implements Transport {
             throw new IllegalArgumentException("rings must be at least 1: " + options.rings());
         }
         pollers = new Poller[options.rings()];
+        directSend = options.directSend();
         sendBuffers = new SendBuffers(options.sendBufferSize(), options.sendBuffers());
         try {
             for (int i = 0; i < pollers.length; i++) {
@@ -209,6 +226,10 @@ public final class IoUringTransport implements Transport {
         UringConnection c = new UringConnection(this, poller, fd, remote, local);
         track(c);
         return c;
+    }
+
+    boolean directSend() {
+        return directSend;
     }
 
     SendBuffers sendBuffers() {

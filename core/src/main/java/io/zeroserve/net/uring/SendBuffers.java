@@ -33,7 +33,7 @@ final class SendBuffers implements AutoCloseable {
             permits.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            owner.requestClose();
+            owner.requestClose(true);
             throw new ClosedByInterruptException();
         }
         MemorySegment b = free.poll();

@@ -13,76 +13,93 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One accepted socket served by one {@link Poller}. The calling (virtual) thread posts a task that writes the SQE on
- * the poller thread, then parks; the completion stores the result and unparks it.
+ * One accepted socket served by one {@link Poller}. Caller threads (virtual) never touch the ring: they post tasks
+ * that write SQEs on the poller thread and park until a completion wakes them.
  *
- * <p>Reads: a single-shot {@code recv} with {@code IOSQE_BUFFER_SELECT}, so the kernel picks a buffer from the ring's
- * shared pool only when data arrives; the poller copies the bytes into a fresh array and recycles the buffer at once.
- * Multishot recv is not used on purpose: it would keep filling pool buffers for a connection whose reader does not
- * keep up, whereas one recv per {@link #read()} leaves unread data in the kernel's socket buffer, where TCP flow
- * control throttles the peer.
+ * <p>Reads: single-shot {@code recv}s with {@code IOSQE_BUFFER_SELECT}, so the kernel picks a buffer from the ring's
+ * shared pool only when data arrives (an idle connection holds none); the poller copies the bytes into a fresh array
+ * and recycles the buffer at once. The poller keeps one recv armed ahead of the reader and re-arms it from the
+ * completion itself, so a request/response loop costs no hand-off to the poller for reading. At most
+ * {@value #READ_AHEAD} received arrays wait for the reader; then arming pauses until the reader catches up, and
+ * unread data stays in the kernel's socket buffer where TCP flow control throttles the peer. (Multishot recv is not
+ * used: it cannot be paused without a cancel, and it would keep filling pool buffers for a reader that lags.)
  *
- * <p>Writes: at most one {@code send} in flight per connection, from one pooled native buffer ({@link SendBuffers})
- * held only during {@link #write}. A peer that stops reading therefore parks the writer and pins one buffer, never
- * more.
+ * <p>Writes: a write copies its bytes, one chunk at a time, into a pooled native buffer ({@link SendBuffers}) and
+ * posts a {@code send}; the poller resubmits short sends until the chunk is done and then returns the buffer to the
+ * pool. At most one chunk is in flight per connection: every chunk but the last waits for the previous one, and the
+ * last one is left in flight when {@link #write} returns (write-behind of one chunk, so a response costs one
+ * hand-off instead of a round trip). Its outcome is checked by the next {@link #write}, {@link #shutdownOutput} or
+ * {@link #close}. A peer that stops reading therefore parks the writer and pins one buffer, never more.
  *
- * <p>Close: {@link #close()} cancels the pending operations ({@code IORING_ASYNC_CANCEL_FD | ALL}), then closes the fd
- * with {@code IORING_OP_CLOSE} once the last of them has completed, and waits for that: the fd number is only
- * released when nothing of ours can still refer to it.
+ * <p>Close: {@link #close()} cancels the armed recv, lets a send still in flight finish (as closing a socket keeps
+ * the bytes already in its send buffer), then closes the fd with {@code IORING_OP_CLOSE} and returns when that has
+ * completed: the fd number is released only when nothing of ours can refer to it. An interrupt (of a reader, a
+ * writer, or a thread waiting in close) and {@link IoUringTransport#close()} abort instead: every pending operation is
+ * cancelled ({@code IORING_OP_ASYNC_CANCEL}).
  */
 final class UringConnection implements Connection, Poller.Registration {
+    /** Received arrays that may wait for the reader. */
+    static final int READ_AHEAD = 2;
+
     private final IoUringTransport transport;
     private final Poller poller;
     private final int fd;
     private final InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
-    private final Operation readOp = new Operation();
-    private final Operation writeOp = new Operation();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closeRequested = new AtomicBoolean();
     private final CountDownLatch fdClosed = new CountDownLatch(1);
-    private final Runnable submitRecv = this::submitRecv;
+    private final Runnable armRecv = this::armRecv;
+    private final Runnable resumeRecv = this::resumeRecv;
     private final Runnable submitSend = this::submitSend;
     private final Runnable submitShutdown = this::submitShutdown;
-    private final Runnable closeOnPoller = this::closeOnPoller;
+    private final Runnable closeGracefully = () -> closeOnPoller(false);
+    private final Runnable abort = () -> closeOnPoller(true);
+    private final Runnable progressClose = this::progressClose;
+    private final boolean directSend;
+    /** Caller threads inside a direct system call on {@link #fd}; the poller closes the fd only at zero. */
+    private final AtomicInteger fdUsers = new AtomicInteger();
+    /** Set by the poller before it checks {@link #fdUsers} and closes the fd. */
+    private volatile boolean fdClosing;
+
+    // Reader side, shared with the poller.
+    private final ConcurrentLinkedQueue<Object> received = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger receivedCount = new AtomicInteger();
+    private volatile Thread reader;
+    private volatile boolean recvPaused;
     private volatile boolean eof;
+
+    // Writer side, shared with the poller. The writer sets sendBuffer/sendLength before posting submitSend (the
+    // task queue orders them); the poller publishes the outcome with the volatile writeDone.
+    private MemorySegment sendBuffer;
+    private int sendLength;
+    private volatile boolean writeDone = true;
+    private volatile int writeResult;
+    private volatile Thread writer;
+
     // Poller-thread state.
     private int id = -1;
     private int inflight;
+    private boolean recvArmed;
+    private boolean recvEnded;
+    private boolean sendInFlight;
+    private int sendOffset;
     private boolean closing;
+    private boolean aborting;
+    private boolean recvCancelSent;
+    private boolean sendCancelSent;
     private boolean closeSubmitted;
 
-    /** A single in-flight operation; one per direction, reused. */
-    private static final class Operation {
-        volatile Thread waiter;
-        volatile boolean done;
-        int res;
-        byte[] data;
-        long address;
-        int length;
-
-        void begin() {
-            done = false;
-            data = null;
-            waiter = Thread.currentThread();
-        }
-
-        /** Poller thread: publishes the result, then wakes the waiter. */
-        void finish(int result, byte[] bytes) {
-            res = result;
-            data = bytes;
-            Thread t = waiter;
-            done = true; // volatile store publishes res and data
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
-        }
+    /** End of stream or an error: the last entry of {@link #received}. */
+    private record Ended(int res) {
     }
 
     UringConnection(IoUringTransport transport, Poller poller, int fd, InetSocketAddress remoteAddress,
@@ -92,10 +109,11 @@ final class UringConnection implements Connection, Poller.Registration {
         this.fd = fd;
         this.remoteAddress = remoteAddress;
         this.localAddress = localAddress;
+        this.directSend = transport.directSend();
         poller.execute(this::registerOnPoller);
     }
 
-    // ---- caller side ----
+    // ---- caller side: reading ----
 
     @Override
     public byte[] read() throws IOException {
@@ -105,23 +123,35 @@ final class UringConnection implements Connection, Poller.Registration {
         if (closeRequested.get()) {
             throw new ClosedChannelException();
         }
-        if (Thread.currentThread().isInterrupted()) {
-            close();
+        Thread me = Thread.currentThread();
+        if (me.isInterrupted()) {
+            abortAndWait();
             throw new ClosedByInterruptException();
         }
-        readOp.begin();
-        poller.execute(submitRecv);
-        boolean interrupted = await(readOp);
-        int res = readOp.res;
-        byte[] data = readOp.data;
-        readOp.data = null;
-        readOp.waiter = null;
-        if (interrupted) {
-            throw new ClosedByInterruptException();
+        Object next = received.peek();
+        if (next == null) {
+            reader = me;
+            // Dekker pair with the poller's offer-then-read-reader: re-check after publishing ourselves.
+            while ((next = received.peek()) == null) {
+                if (Thread.interrupted()) {
+                    reader = null;
+                    // The armed recv holds no buffer of ours, so there is nothing to wait for but the fd's close.
+                    abortAndWait();
+                    me.interrupt();
+                    throw new ClosedByInterruptException();
+                }
+                LockSupport.park(this);
+            }
+            reader = null;
         }
-        if (res > 0) {
+        if (next instanceof byte[] data) {
+            received.poll();
+            if (receivedCount.getAndDecrement() == READ_AHEAD && recvPaused) {
+                poller.execute(resumeRecv);
+            }
             return data;
         }
+        int res = ((Ended) next).res(); // stays queued: every later read sees it too
         if (res == 0) {
             eof = true;
             return null;
@@ -132,105 +162,121 @@ final class UringConnection implements Connection, Poller.Registration {
         throw new NativeException("recv on " + this, "recv", res);
     }
 
+    // ---- caller side: writing ----
+
     @Override
     public void write(byte[] data, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, data.length);
         writeLock.lock();
-        MemorySegment buffer = null;
         try {
-            while (length > 0) {
-                checkWritable();
-                if (buffer == null) {
-                    buffer = transport.sendBuffers().acquire(this);
+            if (directSend && length > 0) {
+                awaitPreviousSend(); // keeps the byte order with a chunk still in flight
+                int sent;
+                while (length > 0 && (sent = sendDirect(data, offset, length)) > 0) {
+                    offset += sent;
+                    length -= sent;
                 }
+            }
+            while (length > 0) {
+                awaitPreviousSend();
+                MemorySegment buffer = transport.sendBuffers().acquire(this);
                 int chunk = (int) Math.min(length, buffer.byteSize());
                 MemorySegment.copy(data, offset, buffer, ValueLayout.JAVA_BYTE, 0, chunk);
-                int sent = 0;
-                while (sent < chunk) {
-                    writeOp.begin();
-                    writeOp.address = buffer.address() + sent;
-                    writeOp.length = chunk - sent;
-                    poller.execute(submitSend);
-                    boolean interrupted = await(writeOp);
-                    writeOp.waiter = null;
-                    if (interrupted) {
-                        throw new ClosedByInterruptException();
-                    }
-                    int res = writeOp.res;
-                    if (res < 0) {
-                        if (closeRequested.get()) {
-                            throw new AsynchronousCloseException();
-                        }
-                        throw new NativeException("send on " + this, "send", res);
-                    }
-                    sent += res;
-                }
+                sendBuffer = buffer;
+                sendLength = chunk;
+                writeDone = false;
+                poller.execute(submitSend); // the poller returns the buffer to the pool when the chunk is sent
                 offset += chunk;
                 length -= chunk;
             }
         } finally {
-            if (buffer != null) {
-                transport.sendBuffers().release(buffer);
-            }
             writeLock.unlock();
-        }
-    }
-
-    private void checkWritable() throws IOException {
-        if (closeRequested.get()) {
-            throw new ClosedChannelException();
-        }
-        if (Thread.currentThread().isInterrupted()) {
-            close();
-            throw new ClosedByInterruptException();
         }
     }
 
     /**
-     * Parks until {@code op} completed. An interrupt closes the connection (which cancels the operation) and keeps
-     * waiting for the completion, because the kernel may still use the operation's buffer until then; the interrupt
-     * status is restored before returning true.
+     * One non-blocking {@code send(2)} straight from the caller's array: the bytes sent, or 0 when the socket's send
+     * buffer is full (the rest then goes through the ring, which waits for room without a thread). The fd is pinned
+     * by {@link #fdUsers} for the duration of the call so that the poller cannot close it, and its number cannot be
+     * reused, while the call runs.
      */
-    private boolean await(Operation op) {
-        boolean interrupted = false;
-        while (!op.done) {
-            if (Thread.interrupted()) {
-                if (!interrupted) {
-                    interrupted = true;
-                    requestClose();
-                }
-                continue;
+    private int sendDirect(byte[] data, int offset, int length) throws IOException {
+        fdUsers.incrementAndGet();
+        try {
+            if (fdClosing || closeRequested.get()) {
+                throw new ClosedChannelException();
             }
-            LockSupport.park(this);
+            long n = LibC.send(fd, MemorySegment.ofArray(data).asSlice(offset, length), length,
+                    LibC.MSG_DONTWAIT | LibC.MSG_NOSIGNAL);
+            if (n == -Errno.EAGAIN) {
+                return 0;
+            }
+            if (n < 0) {
+                throw new NativeException("send on " + this, "send", (int) n);
+            }
+            return (int) n;
+        } finally {
+            // Dekker pair with progressClose: it stores fdClosing and then reads fdUsers.
+            if (fdUsers.decrementAndGet() == 0 && fdClosing) {
+                poller.execute(progressClose);
+            }
+        }
+    }
+
+    /**
+     * Waits until no send is in flight and throws its failure, if any. An interrupt aborts the connection (the
+     * kernel may use the buffer until the cancelled send completes, so this still waits for that).
+     */
+    private void awaitPreviousSend() throws IOException {
+        if (closeRequested.get()) {
+            throw new ClosedChannelException();
+        }
+        Thread me = Thread.currentThread();
+        boolean interrupted = me.isInterrupted();
+        if (interrupted) {
+            requestClose(true);
+        }
+        if (!writeDone) {
+            writer = me;
+            while (!writeDone) {
+                if (Thread.interrupted()) {
+                    if (!interrupted) {
+                        interrupted = true;
+                        requestClose(true);
+                    }
+                    continue;
+                }
+                LockSupport.park(this);
+            }
+            writer = null;
         }
         if (interrupted) {
-            Thread.currentThread().interrupt();
+            me.interrupt();
+            throw new ClosedByInterruptException();
         }
-        return interrupted;
+        int res = writeResult;
+        if (res < 0) {
+            if (closeRequested.get()) {
+                throw new AsynchronousCloseException();
+            }
+            throw new NativeException("send on " + this, "send", res);
+        }
     }
 
     @Override
     public void shutdownOutput() throws IOException {
-        writeLock.lock(); // after writes in progress, like a FIN after the last byte
+        writeLock.lock(); // after the writes in progress: the FIN follows the last byte
         try {
-            checkWritable();
-            writeOp.begin();
+            awaitPreviousSend();
+            writeDone = false;
             poller.execute(submitShutdown);
-            boolean interrupted = await(writeOp);
-            writeOp.waiter = null;
-            if (interrupted) {
-                throw new ClosedByInterruptException();
-            }
-            if (writeOp.res < 0) {
-                if (closeRequested.get()) {
-                    throw new AsynchronousCloseException();
-                }
-                throw new NativeException("shutdown on " + this, "shutdown", writeOp.res);
-            }
+            awaitPreviousSend();
         } finally {
             writeLock.unlock();
         }
     }
+
+    // ---- caller side: the rest ----
 
     @Override
     public InetSocketAddress remoteAddress() {
@@ -249,27 +295,44 @@ final class UringConnection implements Connection, Poller.Registration {
 
     @Override
     public void close() {
-        requestClose();
-        if (!poller.isPollerThread()) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    fdClosed.await();
-                    break;
-                } catch (InterruptedException e) {
+        requestClose(false);
+        awaitFdClosed();
+    }
+
+    private void abortAndWait() {
+        requestClose(true);
+        awaitFdClosed();
+    }
+
+    /** Waits for the fd's close; an interrupt turns a graceful close into an abort, the status is kept. */
+    private void awaitFdClosed() {
+        if (poller.isPollerThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                fdClosed.await();
+                break;
+            } catch (InterruptedException e) {
+                if (!interrupted) {
                     interrupted = true;
+                    poller.execute(abort);
                 }
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    /** Starts closing without waiting; idempotent. */
-    void requestClose() {
-        if (closeRequested.compareAndSet(false, true)) {
-            poller.execute(closeOnPoller);
+    /** Starts closing without waiting; idempotent, but an abort may follow a graceful request. */
+    void requestClose(boolean abortive) {
+        boolean first = closeRequested.compareAndSet(false, true);
+        if (abortive) {
+            poller.execute(abort);
+        } else if (first) {
+            poller.execute(closeGracefully);
         }
     }
 
@@ -278,72 +341,129 @@ final class UringConnection implements Connection, Poller.Registration {
     private void registerOnPoller() {
         if (poller.isTerminated()) {
             closing = true;
-            closedFd(LibC.close(fd));
+            LibC.close(fd);
+            closedFd();
             return;
         }
         id = poller.register(this);
         if (poller.isStopping()) {
             forceClose();
+            return;
         }
+        armRecv();
     }
 
-    private void submitRecv() {
-        if (closing || poller.isTerminated()) {
-            readOp.finish(-Errno.ECANCELED, null);
+    private void armRecv() {
+        if (recvArmed || recvEnded || closing || poller.isTerminated()) {
             return;
         }
         BufferRing buffers = poller.buffers();
         poller.sq().recvBufferSelect(fd, buffers.bufferSize(), buffers.group(),
                 Poller.userData(id, Poller.OP_RECV));
+        recvArmed = true;
         inflight++;
     }
 
+    private void resumeRecv() {
+        if (recvPaused && receivedCount.get() < READ_AHEAD) {
+            recvPaused = false;
+            armRecv();
+        }
+    }
+
     private void submitSend() {
-        if (closing || poller.isTerminated()) {
-            writeOp.finish(-Errno.ECANCELED, null);
+        if (aborting || closeSubmitted || poller.isTerminated()) {
+            finishSend(-Errno.ECANCELED);
             return;
         }
-        poller.sq().send(fd, writeOp.address, writeOp.length, LibC.MSG_NOSIGNAL,
+        sendOffset = 0;
+        sendInFlight = true;
+        sendChunk();
+    }
+
+    private void sendChunk() {
+        poller.sq().send(fd, sendBuffer.address() + sendOffset, sendLength - sendOffset, LibC.MSG_NOSIGNAL,
                 Poller.userData(id, Poller.OP_SEND));
         inflight++;
     }
 
+    private void finishSend(int res) {
+        sendInFlight = false;
+        MemorySegment buffer = sendBuffer;
+        sendBuffer = null;
+        if (buffer != null) {
+            transport.sendBuffers().release(buffer);
+        }
+        writeResult = res < 0 ? res : 0;
+        writeDone = true;
+        Thread w = writer;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
     private void submitShutdown() {
         if (closing || poller.isTerminated()) {
-            writeOp.finish(-Errno.ECANCELED, null);
+            writeResult = -Errno.ECANCELED;
+            writeDone = true;
+            Thread w = writer;
+            if (w != null) {
+                LockSupport.unpark(w);
+            }
             return;
         }
         poller.sq().shutdown(fd, LibC.SHUT_WR, Poller.userData(id, Poller.OP_SHUTDOWN));
         inflight++;
     }
 
-    private void closeOnPoller() {
-        if (closing) {
+    private void closeOnPoller(boolean abortive) {
+        if (closeSubmitted) {
             return;
         }
         closing = true;
+        aborting |= abortive;
         if (poller.isTerminated()) {
-            closedFd(LibC.close(fd));
+            if (sendInFlight || sendBuffer != null) {
+                finishSend(-Errno.ECANCELED);
+            }
+            closeSubmitted = true;
+            LibC.close(fd);
+            closedFd();
             return;
         }
-        if (inflight > 0) {
-            poller.sq().cancelFd(fd, Poller.userData(id, Poller.OP_CANCEL));
-            inflight++;
-        } else {
-            submitClose();
-        }
+        progressClose();
     }
 
-    private void submitClose() {
-        closeSubmitted = true;
-        poller.sq().close(fd, Poller.userData(id, Poller.OP_CLOSE));
-        inflight++;
+    /** Cancels what keeps the fd open and closes it once nothing is in flight. */
+    private void progressClose() {
+        if (closeSubmitted || !closing) {
+            return;
+        }
+        if (recvArmed && !recvCancelSent) {
+            recvCancelSent = true;
+            poller.sq().cancelUserData(Poller.userData(id, Poller.OP_RECV), Poller.userData(id, Poller.OP_CANCEL));
+            inflight++;
+        }
+        if (aborting && sendInFlight && !sendCancelSent) {
+            sendCancelSent = true;
+            poller.sq().cancelUserData(Poller.userData(id, Poller.OP_SEND), Poller.userData(id, Poller.OP_CANCEL));
+            inflight++;
+        }
+        if (inflight == 0) {
+            fdClosing = true;
+            if (fdUsers.get() > 0) {
+                return; // a caller is inside send(2) on the fd; it runs progressClose again when it leaves
+            }
+            closeSubmitted = true;
+            poller.sq().close(fd, Poller.userData(id, Poller.OP_CLOSE));
+            inflight++;
+        }
     }
 
     @Override
     public void forceClose() {
         closeRequested.set(true);
-        closeOnPoller();
+        closeOnPoller(true);
     }
 
     @Override
@@ -351,23 +471,41 @@ final class UringConnection implements Connection, Poller.Registration {
         inflight--;
         switch (op) {
             case Poller.OP_RECV -> completeRecv(res, flags);
-            case Poller.OP_SEND, Poller.OP_SHUTDOWN -> writeOp.finish(res, null);
+            case Poller.OP_SEND -> completeSend(res);
+            case Poller.OP_SHUTDOWN -> {
+                writeResult = res < 0 ? res : 0;
+                writeDone = true;
+                Thread w = writer;
+                if (w != null) {
+                    LockSupport.unpark(w);
+                }
+            }
             case Poller.OP_CANCEL -> {
-                // res is the number cancelled, or -ENOENT when they had completed already; either way fine
+                // res is 0, or -ENOENT/-EALREADY when the target had completed or was completing: all fine
             }
             case Poller.OP_CLOSE -> {
                 poller.unregister(id);
-                closedFd(res);
+                closedFd();
                 return;
             }
             default -> throw new IllegalStateException("unexpected op " + op + " on " + this);
         }
-        if (closing && inflight == 0 && !closeSubmitted) {
-            submitClose();
+        if (closing) {
+            progressClose();
         }
     }
 
+    private void completeSend(int res) {
+        if (res > 0 && sendOffset + res < sendLength && !aborting) {
+            sendOffset += res; // short send: the rest of the chunk goes next
+            sendChunk();
+            return;
+        }
+        finishSend(res);
+    }
+
     private void completeRecv(int res, int flags) {
+        recvArmed = false;
         BufferRing buffers = poller.buffers();
         byte[] data = null;
         if ((flags & IoUring.IORING_CQE_F_BUFFER) != 0) {
@@ -380,17 +518,33 @@ final class UringConnection implements Connection, Poller.Registration {
         }
         if (res == -Errno.ENOBUFS && !closing) {
             // Every pool buffer was taken in this batch; they are recycled by the end of it, so try again then.
-            poller.afterDrain(submitRecv);
+            poller.afterDrain(armRecv);
             return;
         }
-        readOp.finish(res, data);
+        if (data != null) {
+            int queued = receivedCount.incrementAndGet();
+            received.offer(data);
+            if (queued < READ_AHEAD) {
+                armRecv(); // read ahead: the next request finds its recv already in the kernel
+            } else {
+                recvPaused = true;
+                if (receivedCount.get() < READ_AHEAD) {
+                    resumeRecv(); // the reader took one between our count and the flag
+                }
+            }
+        } else {
+            recvEnded = true;
+            received.offer(new Ended(res));
+        }
+        Thread r = reader;
+        if (r != null) {
+            LockSupport.unpark(r);
+        }
     }
 
-    private void closedFd(int res) {
-        fdClosed.countDown();
+    private void closedFd() {
         transport.untrack(this);
-        // The socket is gone; a reader or writer still parked (it cannot be: their ops completed first) would
-        // have been woken by its own completion.
+        fdClosed.countDown();
     }
 
     @Override

@@ -97,6 +97,8 @@ public final class LibC {
             errnoHandle("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE =
             errnoHandle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle SEND = errnoHandle("send",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), Linker.Option.critical(true));
     private static final MethodHandle SOCKET =
             errnoHandle("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND =
@@ -185,6 +187,19 @@ public final class LibC {
     public static long write(int fd, MemorySegment buf, long count) {
         try {
             return check((long) WRITE.invokeExact(capture(), fd, buf, count));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code ssize_t send(int sockfd, const void *buf, size_t len, int flags)}. Linked as a critical call, so
+     * {@code buf} may be a heap segment ({@link MemorySegment#ofArray}) and is not copied; for that reason it must
+     * only be used with {@link #MSG_DONTWAIT} (a critical call must not block).
+     */
+    public static long send(int sockfd, MemorySegment buf, long len, int flags) {
+        try {
+            return check((long) SEND.invokeExact(capture(), sockfd, buf, len, flags));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -261,7 +261,7 @@ public final class RunContext implements HelperCall, GuestMemory {
 
     private int claimRead(long address, long length) throws HelperException {
         int idx = readable(address, length, "read");
-        if (length == 0) {
+        if (length == 0 || insideWrite(address, length)) {
             return idx;
         }
         for (int i = 0; i < writeCount; i += 2) {
@@ -286,7 +286,7 @@ public final class RunContext implements HelperCall, GuestMemory {
             throw new HelperException((ro && idx >= stackLen ? "write to read-only data" : "out of bounds write")
                     + " at 0x" + Long.toHexString(address) + " (" + length + " bytes)");
         }
-        if (length == 0) {
+        if (length == 0 || insideWrite(address, length)) {
             return (int) idx;
         }
         for (int i = 0; i < writeCount; i += 2) {
@@ -308,6 +308,20 @@ public final class RunContext implements HelperCall, GuestMemory {
             lowWater = (int) idx;
         }
         return (int) idx;
+    }
+
+    /**
+     * True when the range lies inside one range this call already claimed writable: the same buffer used again,
+     * as an in-place helper does ({@code checkWritable(buf)}, then read and write {@code buf}). Still refused:
+     * a write over a range that was only read, and partial overlaps (memcpy of overlapping buffers).
+     */
+    private boolean insideWrite(long address, long length) {
+        for (int i = 0; i < writeCount; i += 2) {
+            if (address >= writes[i] && address + length <= writes[i + 1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static HelperException overlap(long address, long length) {

@@ -1,0 +1,84 @@
+package io.zeroserve.http;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+import io.zeroserve.script.ResponseHead;
+import io.zeroserve.script.ScriptResponse;
+import io.zeroserve.script.ScriptResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Writing what the script chain decided onto a Helidon response. */
+final class ScriptResponses {
+    private ScriptResponses() {
+    }
+
+    /**
+     * Applies {@code zs.response.header.*} metadata and the response hooks to the headers and status already set on
+     * {@code res}. Call right before the body is sent. Content-Length stays the server's.
+     */
+    static void finish(ServerResponse res, ScriptResult result) {
+        if (result == null) {
+            return;
+        }
+        ResponseHead head = new ResponseHead(res.status().code());
+        List<String> before = new ArrayList<>();
+        for (Header h : res.headers()) {
+            before.add(h.name());
+            for (String v : h.allValues()) {
+                head.add(h.name(), v);
+            }
+        }
+        result.finishResponse(head);
+        if (head.status() != res.status().code()) {
+            res.status(Status.create(head.status()));
+        }
+        for (String name : before) {
+            if (head.get(name) == null) {
+                res.headers().remove(HeaderNames.create(name));
+            }
+        }
+        java.util.LinkedHashMap<String, List<String>> grouped = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> f : head.fields()) {
+            grouped.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(f.getValue());
+        }
+        for (Map.Entry<String, List<String>> e : grouped.entrySet()) {
+            if (e.getKey().equals("content-length")) {
+                continue; // the body decides
+            }
+            HeaderName name = HeaderNames.create(e.getKey());
+            res.headers().set(name, e.getValue().toArray(String[]::new));
+        }
+    }
+
+    /** Sends a script's response ({@code zs_respond}, {@code zs_json_respond}, or the 500 of a fault). */
+    static void send(ServerResponse res, ScriptResult result, boolean head) {
+        ScriptResponse r = result.response();
+        int status = r.effectiveStatus();
+        res.status(Status.create(status));
+        if (r.contentType() != null) {
+            res.header(HeaderNames.CONTENT_TYPE, r.contentType());
+        }
+        for (Map.Entry<String, String> h : r.headers()) {
+            res.header(HeaderNames.create(h.getKey()), h.getValue());
+        }
+        finish(res, result);
+        int sent = res.status().code();
+        boolean noBody = sent < 200 || sent == 204 || sent == 304;
+        if (noBody) {
+            res.headers().remove(HeaderNames.CONTENT_LENGTH);
+            res.headers().remove(HeaderNames.TRANSFER_ENCODING);
+            res.send();
+        } else if (head) {
+            res.contentLength(r.body().length);
+            res.send();
+        } else {
+            res.send(r.body());
+        }
+    }
+}

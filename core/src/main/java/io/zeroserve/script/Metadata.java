@@ -1,0 +1,49 @@
+package io.zeroserve.script;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The per-request metadata map ({@code zs_meta_get}/{@code zs_meta_set}): one per request, shared by every script,
+ * {@code zs_call} callee and response hook. Keys under {@link #RESPONSE_HEADER_PREFIX} become response headers;
+ * all values feed {@code <zs-meta>} templating. Not thread-safe.
+ */
+public final class Metadata {
+    public static final String RESPONSE_HEADER_PREFIX = "zs.response.header.";
+
+    private final Map<String, String> entries = new LinkedHashMap<>();
+
+    /** The value, or null. */
+    public String get(String key) {
+        return entries.get(key);
+    }
+
+    public void put(String key, String value) {
+        entries.put(key, value);
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    public Map<String, String> asMap() {
+        return Collections.unmodifiableMap(entries);
+    }
+
+    /**
+     * Sets (replacing) every {@code zs.response.header.<name>} entry on {@code head}. Entries whose name or
+     * value is not a valid header field are skipped.
+     */
+    public void applyResponseHeaders(ResponseHead head) {
+        for (Map.Entry<String, String> e : entries.entrySet()) {
+            if (!e.getKey().startsWith(RESPONSE_HEADER_PREFIX)) {
+                continue;
+            }
+            String name = e.getKey().substring(RESPONSE_HEADER_PREFIX.length());
+            if (HttpSyntax.isToken(name) && HttpSyntax.isFieldValue(e.getValue())) {
+                head.set(name, e.getValue());
+            }
+        }
+    }
+}

@@ -1,0 +1,553 @@
+package io.zeroserve.tls;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.common.socket.PeerInfo;
+import io.zeroserve.ffi.boringssl.BoringSsl;
+import io.zeroserve.ffi.boringssl.LibCrypto;
+import io.zeroserve.ffi.boringssl.LibSsl;
+import io.zeroserve.net.Connection;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.Principal;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A TLS 1.3 server connection: BoringSSL over two memory BIOs on top of a {@link Connection}, seen by Helidon as a
+ * {@link HelidonSocket}. Made by {@link TlsContext#accept}, which has already run the handshake, so
+ * {@link #protocolNegotiated()} and {@link #facts()} are final from the start.
+ *
+ * <p>Threading: one thread reads ({@link #get()}), any number write ({@link #write(BufferData)}), another may
+ * {@link #close()}. Every call into the {@code SSL*} happens under {@code sslLock}, which is never held across a
+ * network wait, so a reader blocked on the network never delays a writer. Writers are serialised by
+ * {@code writeLock}, held from encryption until the ciphertext is handed to the connection, because TLS records
+ * must reach the wire in the order they were sealed; whoever moves bytes out of the write BIO holds it.
+ *
+ * <p>Ownership: owns the {@code SSL*} (and through it both BIOs); freed by {@link #close()} under
+ * {@code sslLock}, after which every operation fails cleanly instead of touching freed memory.
+ */
+public final class TlsSocket implements HelidonSocket {
+    private static final System.Logger LOG = System.getLogger("io.zeroserve.tls");
+    /** Plaintext bytes sealed per pass through the write lock: 4 full records. */
+    private static final int WRITE_CHUNK = 4 * 16384;
+
+    private final TlsContext context;
+    private final Connection connection;
+    private final String socketId;
+    private final String childSocketId;
+    private final ReentrantLock sslLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Reader-only buffer for SSL_read: one record's plaintext at most. */
+    private final byte[] readBuffer = new byte[16384];
+
+    private MemorySegment ssl;
+    private final MemorySegment rbio;
+    private final MemorySegment wbio;
+    private Material material;
+    private volatile boolean closed;
+    private volatile boolean timedOut;
+
+    // Set during the handshake by callbacks (same thread), read afterwards.
+    private String selectedServerName;
+    private Throwable callbackFailure;
+
+    /** Addresses to report instead of the connection's (the PROXY header's source), or null. */
+    private SocketAddress remoteAddress;
+    private SocketAddress localAddress;
+
+    private TlsFacts facts;
+    private PeerInfo remotePeer;
+    private PeerInfo localPeer;
+
+    private TlsSocket(TlsContext context, Material material, Connection connection, String socketId,
+                      String childSocketId) {
+        this.context = context;
+        this.material = material;
+        this.connection = connection;
+        this.socketId = socketId;
+        this.childSocketId = childSocketId;
+        LibCrypto.ERR_clear_error();
+        ssl = LibSsl.SSL_new(material.ctx);
+        if (ssl.equals(MemorySegment.NULL)) {
+            throw new IllegalStateException("SSL_new: " + BoringSsl.drainErrors());
+        }
+        rbio = LibCrypto.BIO_new(LibCrypto.BIO_s_mem());
+        wbio = LibCrypto.BIO_new(LibCrypto.BIO_s_mem());
+        // An empty read BIO must mean "want more", not end of stream.
+        LibCrypto.BIO_set_mem_eof_return(rbio, -1);
+        LibSsl.SSL_set_bio(ssl, rbio, wbio);
+        LibSsl.SSL_set_accept_state(ssl);
+    }
+
+    /** Runs the whole server handshake on the calling thread; see {@link TlsContext#accept}. */
+    static TlsSocket handshake(TlsContext context, Material material, Connection connection, Duration timeout,
+                               String socketId, String childSocketId, SocketAddress remote, SocketAddress local,
+                               byte[] leftover) throws TlsHandshakeException {
+        TlsSocket socket;
+        try {
+            socket = new TlsSocket(context, material, connection, socketId, childSocketId);
+        } catch (RuntimeException e) {
+            material.release();
+            connection.close();
+            throw new TlsHandshakeException("cannot start TLS: " + e.getMessage(), e);
+        }
+        socket.remoteAddress = remote;
+        socket.localAddress = local;
+        socket.runHandshake(timeout, leftover);
+        return socket;
+    }
+
+    private void runHandshake(Duration timeout, byte[] leftover) throws TlsHandshakeException {
+        long key = ssl.address();
+        Callbacks.ACTIVE.put(key, this);
+        ScheduledFuture<?> timer = TlsContext.TIMER.schedule(() -> {
+            timedOut = true;
+            connection.close();
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        HelloCollector hello = new HelloCollector();
+        try {
+            if (leftover != null && leftover.length > 0) {
+                // Bytes read past a PROXY header belong to the TLS stream.
+                hello.feed(leftover);
+                feed(leftover);
+            }
+            while (true) {
+                int ret;
+                int err;
+                String errors = null;
+                // Only this thread knows the SSL* yet; the lock is for the memory model and uniformity.
+                sslLock.lock();
+                try {
+                    LibCrypto.ERR_clear_error();
+                    ret = LibSsl.SSL_do_handshake(ssl);
+                    err = ret == 1 ? LibSsl.SSL_ERROR_NONE : LibSsl.SSL_get_error(ssl, ret);
+                    if (err != LibSsl.SSL_ERROR_NONE && err != LibSsl.SSL_ERROR_WANT_READ) {
+                        errors = BoringSsl.drainErrors();
+                    }
+                } finally {
+                    sslLock.unlock();
+                }
+                // Send what the handshake produced, alerts included, before judging the outcome.
+                flushLocked();
+                if (err == LibSsl.SSL_ERROR_NONE) {
+                    break;
+                }
+                if (err != LibSsl.SSL_ERROR_WANT_READ) {
+                    throw new TlsHandshakeException("TLS handshake failed: " + errors
+                            + (callbackFailure != null ? " (" + callbackFailure + ")" : ""), callbackFailure);
+                }
+                byte[] data = connection.read();
+                if (data == null) {
+                    throw new TlsHandshakeException(hello.done() ? "client closed the connection during the handshake"
+                            : "client closed the connection before sending a ClientHello");
+                }
+                hello.feed(data);
+                feed(data);
+            }
+            if (!timer.cancel(false) && timedOut) {
+                throw new IOException("connection closed by the handshake timer");
+            }
+            facts = collectFacts(hello.hello());
+            capturePeers();
+        } catch (IOException | RuntimeException e) {
+            Callbacks.ACTIVE.remove(key);
+            timer.cancel(false);
+            releaseMaterial();
+            close();
+            if (timedOut) {
+                throw new TlsHandshakeException("TLS handshake from " + remote() + " timed out after " + timeout, e);
+            }
+            if (e instanceof TlsHandshakeException t) {
+                throw new TlsHandshakeException(t.getMessage() + " (client " + remote() + ")", t.getCause());
+            }
+            throw new TlsHandshakeException("TLS handshake from " + remote() + " failed: " + e, e);
+        }
+        Callbacks.ACTIVE.remove(key);
+        // Past certificate selection, the SSL holds its own references to context, chain and key.
+        releaseMaterial();
+    }
+
+    private String remote() {
+        SocketAddress address = remoteAddress != null ? remoteAddress : connection.remoteAddress();
+        if (!(address instanceof InetSocketAddress a)) {
+            return String.valueOf(address);
+        }
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    private void releaseMaterial() {
+        if (material != null) {
+            material.release();
+            material = null;
+        }
+    }
+
+    TlsContext context() {
+        return context;
+    }
+
+    /** Called from the select-certificate callback, on the handshake thread. */
+    CertificateStore.Entry chooseCertificate(String serverName) {
+        selectedServerName = serverName;
+        return material.certificates.select(serverName, context.clock().instant());
+    }
+
+    void callbackFailed(Throwable t) {
+        callbackFailure = t;
+    }
+
+    private void feed(byte[] data) throws IOException {
+        sslLock.lock();
+        try {
+            ensureOpen();
+            int n = LibCrypto.BIO_write_critical(rbio, MemorySegment.ofArray(data), data.length);
+            if (n != data.length) {
+                throw new IOException("BIO_write: " + BoringSsl.drainErrors());
+            }
+        } finally {
+            sslLock.unlock();
+        }
+    }
+
+    private void ensureOpen() throws IOException {
+        if (ssl == null) {
+            throw new IOException("TLS connection closed");
+        }
+    }
+
+    /** Moves everything from the write BIO to the connection, in order. Takes the write lock. */
+    private void flushLocked() throws IOException {
+        writeLock.lock();
+        try {
+            byte[] out = drainWriteBio();
+            if (out != null) {
+                connection.write(out, 0, out.length);
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Pending ciphertext, or null. Caller holds writeLock. */
+    private byte[] drainWriteBio() throws IOException {
+        sslLock.lock();
+        try {
+            ensureOpen();
+            return drainWriteBioUnderSslLock();
+        } finally {
+            sslLock.unlock();
+        }
+    }
+
+    private byte[] drainWriteBioUnderSslLock() {
+        long pending = LibCrypto.BIO_pending(wbio);
+        if (pending <= 0) {
+            return null;
+        }
+        byte[] out = new byte[(int) pending];
+        LibCrypto.BIO_read_critical(wbio, MemorySegment.ofArray(out), out.length);
+        return out;
+    }
+
+    private TlsFacts collectFacts(ClientHello hello) throws IOException {
+        sslLock.lock();
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment data = tmp.allocate(ValueLayout.ADDRESS);
+            MemorySegment len = tmp.allocate(ValueLayout.JAVA_INT);
+            LibSsl.SSL_get0_alpn_selected(ssl, data, len);
+            int alpnLen = len.get(ValueLayout.JAVA_INT, 0);
+            String alpn = alpnLen == 0 ? null : new String(data.get(ValueLayout.ADDRESS, 0).reinterpret(alpnLen)
+                    .toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.ISO_8859_1);
+            MemorySegment name = LibSsl.SSL_get_servername(ssl, LibSsl.TLSEXT_NAMETYPE_host_name);
+            String inner = name.equals(MemorySegment.NULL) ? selectedServerName : name.reinterpret(256).getString(0);
+            boolean ech = LibSsl.SSL_ech_accepted(ssl) == 1;
+            boolean resumed = LibSsl.SSL_session_reused(ssl) == 1;
+            int version = LibSsl.SSL_version(ssl);
+            MemorySegment cipher = LibSsl.SSL_get_current_cipher(ssl);
+            String cipherName = cipher.equals(MemorySegment.NULL) ? null
+                    : LibSsl.SSL_CIPHER_standard_name(cipher).reinterpret(128).getString(0);
+            List<X509Certificate> clientCerts = clientCertificates();
+            String outer = hello != null ? hello.serverName() : null;
+            String ja4 = hello != null ? Ja4.of(hello) : null;
+            return new TlsFacts(true, true, alpn, inner, outer, context.echConfigured(), ech, ja4,
+                    version == 0x0304 ? "TLSv1.3" : String.format("0x%04x", version), cipherName, resumed,
+                    clientCerts);
+        } finally {
+            sslLock.unlock();
+        }
+    }
+
+    private List<X509Certificate> clientCertificates() throws IOException {
+        MemorySegment stack = LibSsl.SSL_get0_peer_certificates(ssl);
+        if (stack.equals(MemorySegment.NULL)) {
+            return List.of();
+        }
+        List<X509Certificate> out = new ArrayList<>();
+        long n = LibCrypto.sk_num(stack);
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            for (long i = 0; i < n; i++) {
+                MemorySegment buf = LibCrypto.sk_value(stack, i);
+                long len = LibCrypto.CRYPTO_BUFFER_len(buf);
+                byte[] der = LibCrypto.CRYPTO_BUFFER_data(buf).reinterpret(len).toArray(ValueLayout.JAVA_BYTE);
+                out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+            }
+        } catch (CertificateException e) {
+            throw new IOException("client certificate does not parse: " + e.getMessage(), e);
+        }
+        return List.copyOf(out);
+    }
+
+    private void capturePeers() {
+        List<X509Certificate> certs = facts.clientCertificates();
+        Optional<Certificate[]> chain = certs.isEmpty() ? Optional.empty()
+                : Optional.of(certs.toArray(Certificate[]::new));
+        Optional<Principal> principal = certs.isEmpty() ? Optional.empty()
+                : Optional.of(certs.getFirst().getSubjectX500Principal());
+        remotePeer = Peer.of(remoteAddress != null ? remoteAddress : connection.remoteAddress(), principal, chain, facts);
+        localPeer = Peer.of(localAddress != null ? localAddress : connection.localAddress(), Optional.empty(),
+                Optional.empty(), facts);
+    }
+
+    /** What the handshake established. */
+    public TlsFacts facts() {
+        return facts;
+    }
+
+    /** The underlying transport connection. */
+    public Connection connection() {
+        return connection;
+    }
+
+    // ---- HelidonSocket
+
+    /**
+     * Blocks until decrypted bytes are available and returns them, or null at the end of the stream (close_notify
+     * or the peer closing its side).
+     *
+     * @throws UncheckedIOException on a TLS error or a transport failure (cause kept, e.g.
+     *                              {@code ClosedByInterruptException})
+     */
+    @Override
+    public byte[] get() {
+        try {
+            while (true) {
+                int n;
+                int err;
+                boolean output;
+                String errors = null;
+                sslLock.lock();
+                try {
+                    if (ssl == null) {
+                        return null;
+                    }
+                    LibCrypto.ERR_clear_error();
+                    n = LibSsl.SSL_read_critical(ssl, MemorySegment.ofArray(readBuffer), readBuffer.length);
+                    err = n > 0 ? LibSsl.SSL_ERROR_NONE : LibSsl.SSL_get_error(ssl, n);
+                    if (err == LibSsl.SSL_ERROR_SSL || err == LibSsl.SSL_ERROR_SYSCALL) {
+                        errors = BoringSsl.drainErrors();
+                    }
+                    output = LibCrypto.BIO_pending(wbio) > 0;
+                } finally {
+                    sslLock.unlock();
+                }
+                if (output) {
+                    // Post-handshake messages (KeyUpdate replies, alerts) must go out in order with the writers.
+                    flushLocked();
+                }
+                if (n > 0) {
+                    return Arrays.copyOf(readBuffer, n);
+                }
+                switch (err) {
+                    case LibSsl.SSL_ERROR_WANT_READ -> {
+                        byte[] data = connection.read();
+                        if (data == null) {
+                            return null;
+                        }
+                        feed(data);
+                    }
+                    case LibSsl.SSL_ERROR_ZERO_RETURN -> {
+                        return null;
+                    }
+                    default -> throw new IOException("TLS read failed: " + errors);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Encrypts and sends all of {@code buffer}; thread-safe; blocks until the connection took the bytes. */
+    @Override
+    public void write(BufferData buffer) {
+        int total = buffer.available();
+        if (total == 0) {
+            return;
+        }
+        byte[] plain = new byte[total];
+        buffer.read(plain);
+        write(plain, 0, total);
+    }
+
+    /** Encrypts and sends {@code length} bytes; thread-safe. */
+    public void write(byte[] data, int offset, int length) {
+        writeLock.lock();
+        try {
+            int pos = offset;
+            int end = offset + length;
+            while (pos < end) {
+                int chunk = Math.min(WRITE_CHUNK, end - pos);
+                byte[] out;
+                sslLock.lock();
+                try {
+                    ensureOpen();
+                    LibCrypto.ERR_clear_error();
+                    // Memory BIOs never refuse bytes, so SSL_write seals the whole chunk or fails.
+                    int n = LibSsl.SSL_write_critical(ssl, MemorySegment.ofArray(data).asSlice(pos), chunk);
+                    if (n != chunk) {
+                        throw new IOException("TLS write failed: " + BoringSsl.drainErrors());
+                    }
+                    out = drainWriteBioUnderSslLock();
+                } finally {
+                    sslLock.unlock();
+                }
+                if (out != null) {
+                    connection.write(out, 0, out.length);
+                }
+                pos += chunk;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Sends close_notify when no writer is busy, closes the connection, and frees the {@code SSL*}. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (facts != null && connection.isOpen() && writeLock.tryLock()) {
+            try {
+                byte[] out = null;
+                sslLock.lock();
+                try {
+                    if (ssl != null) {
+                        LibCrypto.ERR_clear_error();
+                        LibSsl.SSL_shutdown(ssl);
+                        LibCrypto.ERR_clear_error();
+                        out = drainWriteBioUnderSslLock();
+                    }
+                } finally {
+                    sslLock.unlock();
+                }
+                if (out != null) {
+                    connection.write(out, 0, out.length);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.TRACE, "close_notify not sent to {0}: {1}", remote(), e);
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        connection.close();
+        sslLock.lock();
+        try {
+            if (ssl != null) {
+                LibSsl.SSL_free(ssl);
+                ssl = null;
+            }
+        } finally {
+            sslLock.unlock();
+        }
+    }
+
+    @Override
+    public void idle() {
+        // Nothing is buffered per idle period: BoringSSL's memory BIOs shrink as they drain.
+    }
+
+    @Override
+    public boolean isConnected() {
+        return !closed && connection.isOpen();
+    }
+
+    /** Deprecated in Helidon; delegates to {@link #get()}. */
+    @Override
+    public int read(BufferData buffer) {
+        byte[] data = get();
+        if (data == null) {
+            return -1;
+        }
+        buffer.write(data);
+        return data.length;
+    }
+
+    @Override
+    public boolean protocolNegotiated() {
+        return facts.alpn() != null;
+    }
+
+    /** The ALPN protocol ({@code h2} or {@code http/1.1}), or an empty string when none was negotiated. */
+    @Override
+    public String protocol() {
+        return facts.alpn() == null ? "" : facts.alpn();
+    }
+
+    @Override
+    public PeerInfo remotePeer() {
+        return remotePeer;
+    }
+
+    @Override
+    public PeerInfo localPeer() {
+        return localPeer;
+    }
+
+    @Override
+    public boolean isSecure() {
+        return true;
+    }
+
+    @Override
+    public String socketId() {
+        return socketId;
+    }
+
+    @Override
+    public String childSocketId() {
+        return childSocketId;
+    }
+
+    /** Immutable peer description captured at accept time (it must outlive the connection for access logs). */
+    record Peer(SocketAddress address, String host, int port, Optional<Principal> tlsPrincipal,
+                Optional<Certificate[]> tlsCertificates, TlsFacts tlsFacts) implements TlsPeerInfo {
+        static Peer of(SocketAddress address, Optional<Principal> principal, Optional<Certificate[]> chain,
+                       TlsFacts facts) {
+            if (address instanceof InetSocketAddress inet) {
+                return new Peer(inet, inet.getHostString(), inet.getPort(), principal, chain, facts);
+            }
+            return new Peer(address, address == null ? "unknown" : address.toString(), -1, principal, chain, facts);
+        }
+    }
+}
