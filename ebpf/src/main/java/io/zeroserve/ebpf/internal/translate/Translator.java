@@ -137,6 +137,11 @@ public final class Translator {
                         image.name(), program.object().where(program.functions().get(ff.fn).start()),
                         ff.getMessage());
                 continue;
+            } catch (RuntimeException e) {
+                // A class-level limit (constant pool, class size): no single function to blame.
+                LOG.log(System.Logger.Level.WARNING, "{0}: cannot generate the translated class ({1}); using the "
+                        + "interpreter", image.name(), e.toString());
+                break;
             }
             Map<String, Integer> sizes = new TreeMap<>();
             boolean changed = false;
