@@ -243,12 +243,13 @@ public final class Translator {
         return n;
     }
 
+    /** Rough bytecode bytes for one instruction, erring high: checked memory accesses and calls are the big ones. */
     private static int estimate(long w) {
         int op = Insn.opcode(w);
         return switch (cls(op)) {
             case ALU64 -> 8;
             case ALU -> 14;
-            case JMP, JMP32 -> code(op) == CALL ? 30 : 30;
+            case JMP, JMP32 -> 30;
             case LD -> 6;
             case LDX -> 30;
             default -> 45;
