@@ -82,11 +82,17 @@ public final class ZeroServeHandler implements Handler {
             error(res, Status.MISDIRECTED_REQUEST_421);
             return;
         }
-        if (req.isSecure() && io.zeroserve.tls.HostCheck.misdirected(
-                io.zeroserve.tls.TlsPeerInfo.factsOf(req.remotePeer()).sniInner(), header(req, HeaderNames.HOST))) {
-            // SNI names another host than Host/:authority (HTTP/2's :authority arrives as Host).
-            error(res, Status.MISDIRECTED_REQUEST_421);
-            return;
+        if (req.isSecure()) {
+            String host = header(req, HeaderNames.HOST);
+            if (host == null) {
+                host = req.authority(); // HTTP/2 without a Host header: its :authority
+            }
+            if (io.zeroserve.tls.HostCheck.misdirected(io.zeroserve.tls.TlsPeerInfo.factsOf(req.remotePeer())
+                    .sniInner(), host)) {
+                // The client's SNI names another host than Host/:authority.
+                error(res, Status.MISDIRECTED_REQUEST_421);
+                return;
+            }
         }
         RequestPath path = RequestPath.normalize(rawPath);
         if (path == null) {

@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  * now and whose DNS SAN matches (case-insensitive; {@code *.example.com} matches exactly one extra label); without
  * SNI, or when nothing matches, the first valid certificate; when none is valid any more, the first one.
  *
- * <p>Ownership: the store owns one {@code CRYPTO_BUFFER} per certificate and one {@code EVP_PKEY} per entry,
- * plus the pointer arrays in its arena. {@code SSL_set_chain_and_key} takes its own references, so connections
+ * <p>Ownership: the store owns one {@code CRYPTO_BUFFER} per certificate and one {@code EVP_PKEY} per key block
+ * read (chains may share a key), plus the pointer arrays in its arena. {@code SSL_set_chain_and_key} takes its own references, so connections
  * outlive the store safely once their handshake has passed certificate selection. Closed by its {@code Material}.
  */
 final class CertificateStore implements AutoCloseable {

@@ -64,7 +64,8 @@ public record TlsSettings(Path certFile, Path keyFile, Path certDir, Path echKey
         private Path certDir;
         private Path echKeys;
         private Path stateDir;
-        private List<String> selfSignedNames = SelfSignedCertificate.defaultNames();
+        /** Null until set: the default needs the host name, looked up only when a self-signed one is made. */
+        private List<String> selfSignedNames;
         private List<String> alpn = List.of("h2", "http/1.1");
         private boolean requestClientCertificates;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
@@ -123,7 +124,11 @@ public record TlsSettings(Path certFile, Path keyFile, Path certDir, Path echKey
 
         /** @throws IllegalArgumentException for contradictory flags, with a message naming them */
         public TlsSettings build() {
-            return new TlsSettings(certFile, keyFile, certDir, echKeys, stateDir, selfSignedNames, alpn,
+            List<String> names = selfSignedNames;
+            if (names == null) {
+                names = certFile == null && certDir == null ? SelfSignedCertificate.defaultNames() : List.of();
+            }
+            return new TlsSettings(certFile, keyFile, certDir, echKeys, stateDir, names, alpn,
                     requestClientCertificates, handshakeTimeout);
         }
     }

@@ -137,7 +137,25 @@ final class BoringClient implements AutoCloseable {
 
     /** Sends a GET and reads the whole response (our test server answers with facts). */
     String get(String host) throws IOException {
-        byte[] req = ("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        return get(host, "/");
+    }
+
+    /** The status code of {@code GET path} with {@code Host: host}. */
+    String status(String host, String path) throws IOException {
+        exchange(host, path);
+        return lastStatus;
+    }
+
+    /** Sends {@code GET path} with {@code Host: host} and returns the body. */
+    String get(String host, String path) throws IOException {
+        return exchange(host, path);
+    }
+
+    private String lastStatus;
+
+    private String exchange(String host, String path) throws IOException {
+        byte[] req = ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         MemorySegment r = arena.allocateFrom(ValueLayout.JAVA_BYTE, req);
         if (LibSsl.SSL_write(ssl, r, req.length) != req.length) {
             throw new IOException("SSL_write: " + BoringSsl.drainErrors());
@@ -151,7 +169,8 @@ final class BoringClient implements AutoCloseable {
                 String text = response.toString(StandardCharsets.UTF_8);
                 int headEnd = text.indexOf("\r\n\r\n");
                 if (headEnd > 0) {
-                    int cl = text.indexOf("Content-Length: ");
+                    lastStatus = text.substring(9, 12);
+                    int cl = text.toLowerCase(java.util.Locale.ROOT).indexOf("content-length: ");
                     int length = Integer.parseInt(text.substring(cl + 16, text.indexOf("\r\n", cl)));
                     if (text.length() >= headEnd + 4 + length) {
                         return text.substring(headEnd + 4, headEnd + 4 + length);

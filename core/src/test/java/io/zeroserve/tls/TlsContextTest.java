@@ -147,6 +147,24 @@ class TlsContextTest {
     }
 
     @Test
+    void ticketsStayValidAcrossAReload() throws Exception {
+        MemorySegment session;
+        try (BoringClient c = new BoringClient(server.port(), "localhost", List.of("h2"), null, null)) {
+            assertTrue(c.handshake(), () -> c.failure);
+            c.get("localhost");
+            session = c.takeSession();
+            assertNotNull(session);
+        }
+        tls.reload(); // a new SSL_CTX; the ticket keys belong to the TlsContext and carry over
+        try (BoringClient c = new BoringClient(server.port(), "localhost", List.of("h2"), null, session)) {
+            assertTrue(c.handshake(), () -> c.failure);
+            assertTrue(c.resumed());
+        } finally {
+            io.zeroserve.ffi.boringssl.LibSsl.SSL_SESSION_free(session);
+        }
+    }
+
+    @Test
     void plainHttpInsteadOfClientHelloIsDropped() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
