@@ -618,6 +618,20 @@ public abstract class TransportContractTest {
         }
     }
 
+    @Test
+    void listensOnIpv6Loopback() throws Exception {
+        Listener v6 = transport.listen(ListenAddress.parse("[::1]:0"), 8);
+        assertEquals("0:0:0:0:0:0:0:1", v6.localAddress().getAddress().getHostAddress());
+        try (Socket client = new Socket(InetAddress.getByName("::1"), v6.localAddress().getPort())) {
+            Connection c = acceptOnVirtualThread(v6).get();
+            assertEquals(client.getLocalPort(), c.remoteAddress().getPort());
+            Thread.ofVirtual().start(() -> echoUntilEof(c));
+            client.getOutputStream().write("six".getBytes());
+            assertArrayEquals("six".getBytes(), readFully(client.getInputStream(), 3));
+        }
+        v6.close();
+    }
+
     /** The soft "Max open files" limit of this process, from {@code /proc/self/limits}. */
     private static long openFileLimit() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
