@@ -537,6 +537,9 @@ public abstract class TransportContractTest {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void holdsTenThousandIdleConnectionsThenServesEachOnce() throws Exception {
         int n = 10_000;
+        long limit = openFileLimit();
+        assertTrue(limit >= n + 1000, "this test needs an fd limit of at least " + (n + 1000) + " (the JVM raises its"
+                + " soft limit to the hard one); it is " + limit + ": raise it with ulimit -Hn / -n");
         Listener big = transport.listen(ListenAddress.parse("127.0.0.1:0"), 4096);
         java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
         Thread acceptor = Thread.ofVirtual().start(() -> {
@@ -613,6 +616,31 @@ public abstract class TransportContractTest {
             assertInstanceOf(java.io.EOFException.class, e.getCause());
             c.close();
         }
+    }
+
+    @Test
+    void listensOnIpv6Loopback() throws Exception {
+        Listener v6 = transport.listen(ListenAddress.parse("[::1]:0"), 8);
+        assertEquals("0:0:0:0:0:0:0:1", v6.localAddress().getAddress().getHostAddress());
+        try (Socket client = new Socket(InetAddress.getByName("::1"), v6.localAddress().getPort())) {
+            Connection c = acceptOnVirtualThread(v6).get();
+            assertEquals(client.getLocalPort(), c.remoteAddress().getPort());
+            Thread.ofVirtual().start(() -> echoUntilEof(c));
+            client.getOutputStream().write("six".getBytes());
+            assertArrayEquals("six".getBytes(), readFully(client.getInputStream(), 3));
+        }
+        v6.close();
+    }
+
+    /** The soft "Max open files" limit of this process, from {@code /proc/self/limits}. */
+    private static long openFileLimit() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+            }
+        }
+        throw new IOException("no 'Max open files' line in /proc/self/limits");
     }
 
     /** Echoes until end of stream, then closes; used by tests that serve many clients. */
