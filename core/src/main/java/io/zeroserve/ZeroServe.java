@@ -4,6 +4,7 @@ import io.zeroserve.script.ScriptChain;
 import io.zeroserve.script.ScriptConfig;
 import io.zeroserve.script.ScriptHost;
 import io.zeroserve.script.ScriptLoadException;
+import io.zeroserve.script.ScriptOptions;
 import java.util.concurrent.atomic.AtomicReference;
 import io.helidon.common.context.Context;
 import io.helidon.http.encoding.ContentEncodingContext;
@@ -102,7 +103,13 @@ public final class ZeroServe implements AutoCloseable {
         }
         site = new CurrentSite(Site.open(SiteScripts.siteTar(config.site()), config.siteOptions()));
         try {
-            scriptHost = ScriptHost.create(config.scripts().options());
+            ScriptOptions scriptOptions = config.scripts().options();
+            if (scriptOptions.log() == ScriptOptions.STDERR) {
+                // Script log lines share the request log's asynchronous stderr writer, so they keep their order.
+                RequestLog stderr = RequestLog.stderr();
+                scriptOptions = scriptOptions.withLog(stderr::line);
+            }
+            scriptHost = ScriptHost.create(scriptOptions);
             scripts.set(SiteScripts.load(scriptHost, config.scripts(), config.site(), site.peek(), site));
         } catch (ScriptLoadException e) {
             site.close();

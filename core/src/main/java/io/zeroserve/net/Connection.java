@@ -16,8 +16,35 @@ public interface Connection extends AutoCloseable {
      */
     byte[] read() throws IOException;
 
-    /** Blocks until all {@code length} bytes have been handed to the kernel. */
+    /**
+     * Blocks until all {@code length} bytes have been handed to the kernel; the caller may reuse {@code data} at
+     * once. An implementation may keep the last chunk (at most a few tens of KiB) in its own native buffer while the
+     * kernel takes it (io_uring does): a failure of that chunk is thrown by the next {@code write},
+     * {@code sendFile} or {@code shutdownOutput}, and {@link #close()} lets it finish first.
+     */
     void write(byte[] data, int offset, int length) throws IOException;
+
+    /**
+     * Sends {@code count} bytes of {@code file} starting at {@code position}, like {@link #write} of those bytes
+     * (same blocking, ordering with other writes, and errors). Transports avoid the Java heap: NIO uses
+     * {@code sendfile(2)}, io_uring reads the range into one pooled native buffer and sends from there. This default
+     * reads through a heap array.
+     *
+     * @throws java.io.EOFException when the file ends before {@code position + count}
+     */
+    default void sendFile(SendableFile file, long position, long count) throws IOException {
+        byte[] chunk = new byte[(int) Math.min(count, 64 * 1024)];
+        while (count > 0) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(chunk, 0, (int) Math.min(count, chunk.length));
+            int n = file.channel().read(b, position);
+            if (n < 0) {
+                throw new java.io.EOFException(file.path() + " ends before byte " + position);
+            }
+            write(chunk, 0, n);
+            position += n;
+            count -= n;
+        }
+    }
 
     InetSocketAddress remoteAddress();
 

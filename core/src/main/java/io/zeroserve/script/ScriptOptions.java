@@ -35,9 +35,12 @@ public record ScriptOptions(long maxFootprintBytes, int maxBufferedBodyBytes, in
         }
     }
 
+    /** The default log sink: one {@code println} per line on stderr. A server may swap in its own stderr writer. */
+    public static final Consumer<String> STDERR = line -> System.err.println(line);
+
     public static ScriptOptions defaults() {
-        return new ScriptOptions(256 * 1024, 256 * 1024, 10_000, RuntimeOptions.defaults(),
-                line -> System.err.println(line), System::getenv, System::currentTimeMillis);
+        return new ScriptOptions(256 * 1024, 256 * 1024, 10_000, RuntimeOptions.defaults(), STDERR, System::getenv,
+                System::currentTimeMillis);
     }
 
     public ScriptOptions withMaxFootprintBytes(long bytes) {

@@ -244,6 +244,37 @@ class ScriptServingTest {
     }
 
     @Test
+    void connectionInfoOverHttps() throws Exception {
+        Path tar = site(compile("ci.c", """
+                ZS_ENTRY zs_u64 e(void) {
+                  zs_s64 info = zs_connection_info();
+                  zs_s64 out = zs_json_new_object();
+                  zs_json_set(out, ZS_STR("info"), info);
+                  zs_s64 scheme = zs_json_new_object();
+                  char s[8];
+                  zs_s64 n = zs_req_scheme(s, sizeof s);
+                  zs_json_set_string(scheme, s, (zs_u64)n);
+                  zs_json_set(out, ZS_STR("scheme"), scheme);
+                  zs_s64 tls = zs_json_new_object();
+                  zs_json_set_i64(tls, zs_req_is_tls());
+                  zs_json_set(out, ZS_STR("is_tls"), tls);
+                  zs_json_respond(200, out);
+                  return 0;
+                }
+                """));
+        server = ZeroServe.builder().site(tar).address("127.0.0.1:0").tlsAddress("127.0.0.1:0").requestLogging(false)
+                .tls(io.zeroserve.tls.TlsSettings.builder().stateDirectory(tmp.resolve("state")).build())
+                .build().start();
+        int tlsPort = server.tlsAddresses().getFirst().getPort();
+        io.zeroserve.Curl.Response r = io.zeroserve.Curl.run("https://127.0.0.1:" + tlsPort + "/", "-k", "--http1.1");
+        String body = r.text();
+        assertTrue(body.contains("\"tls\":true") && body.contains("\"tls_handshake_complete\":true")
+                && body.contains("\"alpn\":\"http/1.1\"") && body.contains("\"scheme\":\"https\"")
+                && body.contains("\"is_tls\":1") && body.contains("\"ja4\":\"t13"), body);
+        assertTrue(get("/").body().contains("\"tls\":false"), "plain HTTP on the other listener");
+    }
+
+    @Test
     void headGetsHeadersOnly() throws Exception {
         start(site(compile("api.c", API)), ScriptConfig.defaults());
         HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()

@@ -46,6 +46,7 @@ public abstract class TransportContractTest {
     protected Transport transport;
     protected Listener listener;
     private long fdsBefore;
+    private List<String> fdTargetsBefore;
 
     /** A fresh transport of the implementation under test. */
     protected abstract Transport createTransport() throws IOException;
@@ -54,20 +55,33 @@ public abstract class TransportContractTest {
     void start() throws Exception {
         warmUpOnce();
         fdsBefore = openFds();
+        fdTargetsBefore = fdTargets();
         transport = createTransport();
         listener = transport.listen(ListenAddress.parse("127.0.0.1:0"), 128);
+    }
+
+    /** Checks, after {@link Transport#close()}, that the implementation released its pooled memory. */
+    protected void assertReleased(Transport closed) {
     }
 
     @AfterEach
     void stop() throws Exception {
         if (transport != null) {
             transport.close();
+            assertReleased(transport);
         }
+        // No thread of the transport outlives it.
+        List<String> left = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.startsWith("zeroserve-io_uring")).toList();
+        assertTrue(left.isEmpty(), "threads left after close: " + left);
         // Every fd the transport opened (rings, eventfds, listening and accepted sockets) is closed again. A close
         // racing with a blocked thread may defer the last close(2) until that thread has left its system call, so
         // this waits for the count to settle; the deadline only turns a leak into a failure.
-        assertEquals(fdsBefore, awaitFdCount(fdsBefore),
-                () -> "open file descriptors before and after the test; now open: " + fdTargets());
+        assertEquals(fdsBefore, awaitFdCount(fdsBefore), () -> {
+            List<String> now = fdTargets();
+            now.removeAll(fdTargetsBefore);
+            return "open file descriptors before and after the test; new: " + now;
+        });
     }
 
     private static volatile boolean warmedUp;
@@ -77,6 +91,7 @@ public abstract class TransportContractTest {
         if (warmedUp) {
             return;
         }
+        Files.delete(Files.createTempFile("warm-up", ".tmp")); // the JDK keeps /dev/urandom open from then on
         try (Transport t = createTransport()) {
             Listener l = t.listen(ListenAddress.parse("127.0.0.1:0"), 8);
             try (Socket client = connect(l)) {
@@ -522,6 +537,9 @@ public abstract class TransportContractTest {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void holdsTenThousandIdleConnectionsThenServesEachOnce() throws Exception {
         int n = 10_000;
+        long limit = openFileLimit();
+        assertTrue(limit >= n + 1000, "this test needs an fd limit of at least " + (n + 1000) + " (the JVM raises its"
+                + " soft limit to the hard one); it is " + limit + ": raise it with ulimit -Hn / -n");
         Listener big = transport.listen(ListenAddress.parse("127.0.0.1:0"), 4096);
         java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
         Thread acceptor = Thread.ofVirtual().start(() -> {
@@ -562,6 +580,67 @@ public abstract class TransportContractTest {
             big.close();
             acceptor.join();
         }
+    }
+
+    @Test
+    void sendsFileRangesInOrderWithWrites(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        byte[] content = new byte[3 * 1024 * 1024 + 123];
+        new Random(3).nextBytes(content);
+        Path file = dir.resolve("site.tar");
+        Files.write(file, content);
+        try (SendableFile f = SendableFile.open(file); Socket client = connect(listener)) {
+            Connection c = acceptOnVirtualThread(listener).get();
+            int from = 1000;
+            int count = content.length - 2000;
+            CompletableFuture<Object> server = onVirtualThread(() -> {
+                c.write("head".getBytes(), 0, 4);
+                c.sendFile(f, from, count);
+                c.sendFile(f, 0, 10);
+                c.write("tail".getBytes(), 0, 4);
+                return null;
+            });
+            byte[] got = readFully(client.getInputStream(), 4 + count + 10 + 4);
+            server.get();
+            assertArrayEquals("head".getBytes(), java.util.Arrays.copyOfRange(got, 0, 4));
+            assertArrayEquals(java.util.Arrays.copyOfRange(content, from, from + count),
+                    java.util.Arrays.copyOfRange(got, 4, 4 + count));
+            assertArrayEquals(java.util.Arrays.copyOfRange(content, 0, 10),
+                    java.util.Arrays.copyOfRange(got, 4 + count, 4 + count + 10));
+            assertArrayEquals("tail".getBytes(), java.util.Arrays.copyOfRange(got, got.length - 4, got.length));
+            // A range past the end of the file fails, and says so.
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> onVirtualThread(() -> {
+                        c.sendFile(f, content.length - 5, 10);
+                        return null;
+                    }).get());
+            assertInstanceOf(java.io.EOFException.class, e.getCause());
+            c.close();
+        }
+    }
+
+    @Test
+    void listensOnIpv6Loopback() throws Exception {
+        Listener v6 = transport.listen(ListenAddress.parse("[::1]:0"), 8);
+        assertEquals("0:0:0:0:0:0:0:1", v6.localAddress().getAddress().getHostAddress());
+        try (Socket client = new Socket(InetAddress.getByName("::1"), v6.localAddress().getPort())) {
+            Connection c = acceptOnVirtualThread(v6).get();
+            assertEquals(client.getLocalPort(), c.remoteAddress().getPort());
+            Thread.ofVirtual().start(() -> echoUntilEof(c));
+            client.getOutputStream().write("six".getBytes());
+            assertArrayEquals("six".getBytes(), readFully(client.getInputStream(), 3));
+        }
+        v6.close();
+    }
+
+    /** The soft "Max open files" limit of this process, from {@code /proc/self/limits}. */
+    private static long openFileLimit() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+            }
+        }
+        throw new IOException("no 'Max open files' line in /proc/self/limits");
     }
 
     /** Echoes until end of stream, then closes; used by tests that serve many clients. */

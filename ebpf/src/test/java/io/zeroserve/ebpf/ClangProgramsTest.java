@@ -142,6 +142,39 @@ class ClangProgramsTest {
         assertTrue(f.getMessage().contains("allocation budget of 299 bytes exceeded"), f.getMessage());
     }
 
+    /** The same program built for every BPF ISA level gives the same answer on both engines. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"v1", "v2", "v3", "v4"})
+    void everyCpuLevel(String cpu) throws Exception {
+        String src = """
+                static const char text[] = "The quick brown fox jumps over the lazy dog";
+                extern u64 host_add(u64 a, u64 b, u64 c, u64 d, u64 e);
+                static __attribute__((noinline)) u32 crc(const char *p, u32 n) {
+                    u32 c = 0xffffffff;
+                    for (u32 i = 0; i < n; i++) {
+                        c ^= (u8)p[i];
+                        for (int k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >> 1) : c >> 1;
+                    }
+                    return ~c;
+                }
+                __attribute__((section("levels"))) s64 fn_levels(s64 *p) {
+                    s32 x = (s32)*p;
+                    u64 q = (u32)x / 7, r = (u32)x % 7; /* signed division needs v4 */
+                    u64 w = (u32)x * 2654435761u;
+                    return (s64)crc(text, sizeof(text) - 1) + q * 1000 + r + (s64)(w >> 7)
+                        + (s64)host_add(1, 2, 3, 4, (u64)x);
+                }
+                """;
+        byte[] cd = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(-123457).array();
+        long ux = -123457 & 0xffffffffL;
+        long expect = 0x414fa339L + (ux / 7) * 1000L + (ux % 7)
+                + (((-123457) & 0xffffffffL) * 2654435761L & 0xffffffffL) / 128 + 10 - 123457;
+        for (ProgramLoader.Mode mode : ProgramLoader.Mode.values()) {
+            LoadedProgram p = load(src, mode, "-mcpu=" + cpu);
+            assertEquals(expect, p.invoke(new Invocation("levels", cd, null, 0)), cpu + " " + mode);
+        }
+    }
+
     /** v4 instructions (sdiv/smod, movsx, ldsx, bswap); expected values from the same C compiled natively by gcc. */
     @ParameterizedTest
     @EnumSource(ProgramLoader.Mode.class)

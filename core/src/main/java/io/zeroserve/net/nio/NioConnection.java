@@ -1,6 +1,8 @@
 package io.zeroserve.net.nio;
 
 import io.zeroserve.net.Connection;
+import io.zeroserve.net.SendableFile;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -70,6 +72,37 @@ final class NioConnection implements Connection {
         try {
             while (buffer.hasRemaining()) {
                 channel.write(buffer); // blocks while the send buffer is full: that is the backpressure
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** {@code sendfile(2)} through {@link java.nio.channels.FileChannel#transferTo}: no copy through Java memory. */
+    @Override
+    public void sendFile(SendableFile file, long position, long count) throws IOException {
+        writeLock.lock();
+        try {
+            long end = position + count;
+            if (end > file.size()) {
+                throw new EOFException(file.path() + " ends before byte " + end);
+            }
+            while (position < end) {
+                long n = file.channel().transferTo(position, end - position, channel);
+                if (n <= 0) {
+                    // transferTo may give up (e.g. a full socket buffer on a virtual thread's non-blocking fd):
+                    // send one chunk through the heap with a blocking write, then try sendfile again.
+                    ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(end - position, 64 * 1024));
+                    if (file.channel().read(chunk, position) <= 0) {
+                        throw new EOFException(file.path() + " ends before byte " + end);
+                    }
+                    chunk.flip();
+                    n = chunk.remaining();
+                    while (chunk.hasRemaining()) {
+                        channel.write(chunk);
+                    }
+                }
+                position += n;
             }
         } finally {
             writeLock.unlock();

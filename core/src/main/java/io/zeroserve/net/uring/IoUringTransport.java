@@ -38,15 +38,17 @@ public final class IoUringTransport implements Transport {
             int sendBufferSize, boolean directSend) {
         /** System property overriding {@link #directSend} ({@code true} or {@code false}), for benchmarks. */
         public static final String DIRECT_SEND_PROPERTY = "zeroserve.io_uring.directSend";
+        /** System property overriding {@link #rings} (a positive number), for benchmarks. */
+        public static final String RINGS_PROPERTY = "zeroserve.io_uring.rings";
 
         /**
          * One ring per core; 1024 SQEs per ring (4096 CQEs); 256 receive buffers of 16 KiB per ring (4 MiB); at most
-         * 2048 send buffers of 32 KiB per transport (64 MiB, allocated on demand); direct sends on (see
-         * {@link #directSend}).
+         * 2048 send buffers of 32 KiB per transport (64 MiB, allocated on demand); direct sends off (see
+         * {@link #withDirectSend}).
          */
         public static Options defaults() {
-            return new Options(Runtime.getRuntime().availableProcessors(), 1024, 256, 16 * 1024, 2048, 32 * 1024,
-                    Boolean.parseBoolean(System.getProperty(DIRECT_SEND_PROPERTY, "true")));
+            return new Options(Integer.getInteger(RINGS_PROPERTY, Runtime.getRuntime().availableProcessors()), 1024, 256, 16 * 1024, 2048, 32 * 1024,
+                    Boolean.parseBoolean(System.getProperty(DIRECT_SEND_PROPERTY, "false")));
         }
 
         public Options withRings(int n) {
@@ -56,8 +58,8 @@ public final class IoUringTransport implements Transport {
         /**
          * With {@code true}, a write first tries one non-blocking {@code send(2)} from the caller's thread and only
          * what does not fit in the socket buffer goes through the ring; with {@code false} every send goes through
-         * the ring. Direct sends save the hand-off to the poller thread, which costs more than the system call on
-         * small responses (measured in perf/RESULTS.md).
+         * the ring. Off by default: on the HTTP benchmark (perf/transport-bench, perf/RESULTS.md) sends through the
+         * ring, batched per poller iteration, cost less server CPU per request than a system call per write.
          */
         public Options withDirectSend(boolean on) {
             return new Options(rings, ringEntries, recvBuffers, recvBufferSize, sendBuffers, sendBufferSize, on);
@@ -242,6 +244,11 @@ public final class IoUringTransport implements Transport {
 
     void untrack(AutoCloseable resource) {
         open.remove(resource);
+    }
+
+    /** Send buffers held by writes in progress or sends in flight; for tests and diagnostics. */
+    public int sendBuffersInUse() {
+        return sendBuffers.inUse();
     }
 
     /** Listeners and connections not yet closed; for tests and diagnostics. */

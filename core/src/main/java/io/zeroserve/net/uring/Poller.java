@@ -11,8 +11,6 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One platform thread that owns one {@link Ring} and its {@link BufferRing}. Other threads never touch the ring: they
@@ -30,7 +28,7 @@ import java.util.logging.Logger;
  * (both volatile), so either the submitter sees the poller asleep and wakes it, or the poller sees the task.
  */
 final class Poller implements Runnable {
-    private static final Logger LOG = Logger.getLogger(Poller.class.getName());
+    private static final System.Logger LOG = System.getLogger(Poller.class.getName());
 
     static final int OP_WAKEUP = 1;
     static final int OP_ACCEPT = 2;
@@ -162,7 +160,12 @@ final class Poller implements Runnable {
     // ---- poller-thread API for registrations ----
 
     SubmissionQueue sq() {
-        if (ring.sq.isFull()) {
+        return sq(1);
+    }
+
+    /** The submission queue with room for {@code entries} consecutive entries (a linked chain). */
+    SubmissionQueue sq(int entries) {
+        if (!ring.sq.hasRoom(entries)) {
             // Hand what we have to the kernel to free entries; completions are dispatched by the main loop.
             int rc = ring.submit(false);
             if (rc < 0 && rc != -Errno.EINTR && rc != -Errno.EBUSY && rc != -Errno.EAGAIN) {
@@ -233,7 +236,19 @@ final class Poller implements Runnable {
         try {
             loop();
         } catch (Throwable t) {
-            LOG.log(Level.SEVERE, "io_uring poller " + index + " failed; its connections are lost", t);
+            LOG.log(System.Logger.Level.ERROR, "io_uring poller " + index + " failed; its connections are lost", t);
+            // Close what is left without the ring (isTerminated() makes registrations close their fds directly and
+            // fail their waiting threads), so that no fd leaks and no thread waits forever.
+            terminated = true;
+            for (Registration r : slots.clone()) {
+                if (r != null) {
+                    try {
+                        r.forceClose();
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.ERROR, "io_uring poller " + index + ": close failed", e);
+                    }
+                }
+            }
         } finally {
             terminated = true;
             tearDown();
@@ -292,7 +307,7 @@ final class Poller implements Runnable {
             try {
                 r.run();
             } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "io_uring poller " + index + ": task failed", e);
+                LOG.log(System.Logger.Level.ERROR, "io_uring poller " + index + ": task failed", e);
             }
         }
     }
@@ -307,14 +322,14 @@ final class Poller implements Runnable {
         }
         Registration r = id < slots.length ? slots[id] : null;
         if (r == null) {
-            LOG.warning("io_uring poller " + index + ": completion for free slot " + id + " op " + op
-                    + " res " + res);
+            LOG.log(System.Logger.Level.WARNING, "io_uring poller " + index + ": completion for free slot " + id
+                    + " op " + op + " res " + res);
             return;
         }
         try {
             r.complete(op, res, flags);
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "io_uring poller " + index + ": completion handler failed", e);
+            LOG.log(System.Logger.Level.ERROR, "io_uring poller " + index + ": completion handler failed", e);
         }
     }
 

@@ -18,12 +18,14 @@ import java.util.concurrent.Semaphore;
  */
 final class SendBuffers implements AutoCloseable {
     private final int size;
+    private final int max;
     private final Semaphore permits;
     private final ConcurrentLinkedQueue<MemorySegment> free = new ConcurrentLinkedQueue<>();
     private final Arena arena = Arena.ofShared();
 
     SendBuffers(int size, int max) {
         this.size = size;
+        this.max = max;
         this.permits = new Semaphore(max);
     }
 
@@ -51,6 +53,11 @@ final class SendBuffers implements AutoCloseable {
     void release(MemorySegment buffer) {
         free.offer(buffer);
         permits.release();
+    }
+
+    /** Buffers taken and not yet released. */
+    int inUse() {
+        return max - permits.availablePermits();
     }
 
     @Override

@@ -65,8 +65,13 @@ final class SubmissionQueue {
 
     /** True when no entry is free; the caller must submit first. */
     boolean isFull() {
+        return !hasRoom(1);
+    }
+
+    /** True when {@code n} entries are free (a linked chain must be submitted whole). */
+    boolean hasRoom(int n) {
         int head = (int) INT.getAcquire(ring, headOffset);
-        return tail - head >= entries;
+        return entries - (tail - head) >= n;
     }
 
     /** Makes written entries visible to the kernel. */
@@ -117,6 +122,16 @@ final class SubmissionQueue {
         sqes.set(ValueLayout.JAVA_LONG, sqe + IoUringSqe.off, offset);
         sqes.set(ValueLayout.JAVA_LONG, sqe + IoUringSqe.addr, address);
         sqes.set(ValueLayout.JAVA_INT, sqe + IoUringSqe.len, len);
+    }
+
+    /**
+     * {@code pread(fd, buf, len, offset)} linked to the next entry ({@code IOSQE_IO_LINK}): that one starts only
+     * when this read completed in full; a short or failed read cancels it with {@code -ECANCELED}.
+     */
+    void readLinked(int fd, long address, int len, long offset, long userData) {
+        read(fd, address, len, offset, userData);
+        long sqe = (long) ((tail - 1) & mask) * IoUringSqe.LAYOUT.byteSize();
+        sqes.set(ValueLayout.JAVA_BYTE, sqe + IoUringSqe.flags, IoUring.IOSQE_IO_LINK);
     }
 
     /** Cancels every request on {@code fd} ({@code IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL}). */

@@ -5,6 +5,7 @@ import io.zeroserve.ffi.linux.IoUring;
 import io.zeroserve.ffi.linux.LibC;
 import io.zeroserve.ffi.linux.NativeException;
 import io.zeroserve.net.Connection;
+import io.zeroserve.net.SendableFile;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -61,6 +62,7 @@ final class UringConnection implements Connection, Poller.Registration {
     private final Runnable resumeRecv = this::resumeRecv;
     private final Runnable submitSend = this::submitSend;
     private final Runnable submitShutdown = this::submitShutdown;
+    private final Runnable submitFileSend = this::submitFileSend;
     private final Runnable closeGracefully = () -> closeOnPoller(false);
     private final Runnable abort = () -> closeOnPoller(true);
     private final Runnable progressClose = this::progressClose;
@@ -81,6 +83,11 @@ final class UringConnection implements Connection, Poller.Registration {
     // task queue orders them); the poller publishes the outcome with the volatile writeDone.
     private MemorySegment sendBuffer;
     private int sendLength;
+    private int fileFd = -1;
+    private long filePosition;
+    /** writeResult of a file chunk whose read came back short: the file ended early. */
+    private static final int FILE_ENDED = Integer.MIN_VALUE;
+    private volatile boolean fileError;
     private volatile boolean writeDone = true;
     private volatile int writeResult;
     private volatile Thread writer;
@@ -91,6 +98,7 @@ final class UringConnection implements Connection, Poller.Registration {
     private boolean recvArmed;
     private boolean recvEnded;
     private boolean sendInFlight;
+    private int fileReadResult; // poller: result of the linked read of the chunk in flight, 0 = none
     private int sendOffset;
     private boolean closing;
     private boolean aborting;
@@ -195,6 +203,36 @@ final class UringConnection implements Connection, Poller.Registration {
     }
 
     /**
+     * Reads each chunk of the range from the file into a pooled native buffer with {@code IORING_OP_READ} linked to
+     * the {@code IORING_OP_SEND} of that buffer: one buffer, no copy through the Java heap, one hand-off per chunk.
+     * The last chunk is left in flight like {@link #write}'s.
+     */
+    @Override
+    public void sendFile(SendableFile file, long position, long count) throws IOException {
+        writeLock.lock();
+        try {
+            while (count > 0) {
+                awaitPreviousSend();
+                MemorySegment buffer = transport.sendBuffers().acquire(this);
+                int chunk = (int) Math.min(count, buffer.byteSize());
+                sendBuffer = buffer;
+                sendLength = chunk;
+                fileFd = file.fd();
+                filePosition = position;
+                writeDone = false;
+                poller.execute(submitFileSend);
+                position += chunk;
+                count -= chunk;
+            }
+            // Unlike write(), wait for the last chunk: the caller may close the file once this returns, and the
+            // file's fd must stay valid until the kernel has read from it.
+            awaitPreviousSend();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
      * One non-blocking {@code send(2)} straight from the caller's array: the bytes sent, or 0 when the socket's send
      * buffer is full (the rest then goes through the ring, which waits for room without a thread). The fd is pinned
      * by {@link #fdUsers} for the duration of the call so that the poller cannot close it, and its number cannot be
@@ -259,7 +297,10 @@ final class UringConnection implements Connection, Poller.Registration {
             if (closeRequested.get()) {
                 throw new AsynchronousCloseException();
             }
-            throw new NativeException("send on " + this, "send", res);
+            if (res == FILE_ENDED) {
+                throw new java.io.EOFException("the file ended before the range sent on " + this);
+            }
+            throw new NativeException("send on " + this, fileError ? "read" : "send", res);
         }
     }
 
@@ -381,6 +422,21 @@ final class UringConnection implements Connection, Poller.Registration {
         sendChunk();
     }
 
+    private void submitFileSend() {
+        if (aborting || closeSubmitted || poller.isTerminated()) {
+            finishSend(-Errno.ECANCELED);
+            return;
+        }
+        sendOffset = 0;
+        sendInFlight = true;
+        fileReadResult = 0;
+        fileError = false;
+        SubmissionQueue sq = poller.sq(2);
+        sq.readLinked(fileFd, sendBuffer.address(), sendLength, filePosition, Poller.userData(id, Poller.OP_READ));
+        sq.send(fd, sendBuffer.address(), sendLength, LibC.MSG_NOSIGNAL, Poller.userData(id, Poller.OP_SEND));
+        inflight += 2;
+    }
+
     private void sendChunk() {
         poller.sq().send(fd, sendBuffer.address() + sendOffset, sendLength - sendOffset, LibC.MSG_NOSIGNAL,
                 Poller.userData(id, Poller.OP_SEND));
@@ -423,8 +479,17 @@ final class UringConnection implements Connection, Poller.Registration {
         closing = true;
         aborting |= abortive;
         if (poller.isTerminated()) {
-            if (sendInFlight || sendBuffer != null) {
+            // No ring any more (transport closed, or the poller failed): fail the waiting threads, close directly.
+            if (sendInFlight || sendBuffer != null || !writeDone) {
                 finishSend(-Errno.ECANCELED);
+            }
+            if (!recvEnded) {
+                recvEnded = true;
+                received.offer(new Ended(-Errno.ECANCELED));
+                Thread r = reader;
+                if (r != null) {
+                    LockSupport.unpark(r);
+                }
             }
             closeSubmitted = true;
             LibC.close(fd);
@@ -472,6 +537,7 @@ final class UringConnection implements Connection, Poller.Registration {
         switch (op) {
             case Poller.OP_RECV -> completeRecv(res, flags);
             case Poller.OP_SEND -> completeSend(res);
+            case Poller.OP_READ -> fileReadResult = res == sendLength ? 0 : res < 0 ? res : FILE_ENDED;
             case Poller.OP_SHUTDOWN -> {
                 writeResult = res < 0 ? res : 0;
                 writeDone = true;
@@ -496,6 +562,14 @@ final class UringConnection implements Connection, Poller.Registration {
     }
 
     private void completeSend(int res) {
+        if (fileReadResult != 0) {
+            // The linked read failed or came back short, which cancelled this send: report the read's outcome.
+            int readResult = fileReadResult;
+            fileReadResult = 0;
+            fileError = true;
+            finishSend(readResult);
+            return;
+        }
         if (res > 0 && sendOffset + res < sendLength && !aborting) {
             sendOffset += res; // short send: the rest of the chunk goes next
             sendChunk();

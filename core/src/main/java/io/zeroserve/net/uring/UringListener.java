@@ -90,6 +90,16 @@ final class UringListener implements Listener, Poller.Registration {
         return transport.adopt(fd);
     }
 
+    /** Accepted connections waiting for {@link #accept()}; for tests and diagnostics. */
+    int queued() {
+        return (int) accepted.stream().filter(fd -> fd >= 0).count();
+    }
+
+    /** Whether the multishot accept is armed; false while paused because the queue is full, or after close. */
+    boolean isArmed() {
+        return armed;
+    }
+
     @Override
     public void close() {
         if (closeRequested.compareAndSet(false, true)) {

@@ -9,4 +9,10 @@ class IoUringTransportTest extends TransportContractTest {
     protected Transport createTransport() throws IOException {
         return IoUringTransport.create(IoUringTransport.Options.defaults().withRings(2));
     }
+
+    @Override
+    protected void assertReleased(Transport closed) {
+        org.junit.jupiter.api.Assertions.assertEquals(0, ((IoUringTransport) closed).sendBuffersInUse(),
+                "send buffers still taken after close");
+    }
 }

@@ -59,8 +59,15 @@ public final class ProgramLoader {
     public static LoadedProgram load(String name, byte[] elf, HelperTable helpers, RuntimeOptions options,
                                      Config config) throws LoadException {
         checkOptions(name, options);
-        ElfObject obj = ElfObject.parse(name, elf);
-        LinkedObject linked = Linker.link(obj, helpers, Layout.GUEST_BASE + options.stackBytes());
+        LinkedObject linked;
+        try {
+            ElfObject obj = ElfObject.parse(name, elf);
+            linked = Linker.link(obj, helpers, Layout.GUEST_BASE + options.stackBytes());
+        } catch (RuntimeException e) {
+            // Backstop: the parser and linker check what they read, but a corrupt object must never escape as
+            // anything but a LoadException.
+            throw new LoadException(name + ": malformed ELF object (" + e + ")", e);
+        }
         return load(linked, options, config);
     }
 

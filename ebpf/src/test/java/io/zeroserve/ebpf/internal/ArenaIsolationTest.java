@@ -56,6 +56,26 @@ class ArenaIsolationTest {
         }
     }
 
+    /** A helper that keeps its HelperCall cannot use it after returning: the arena belongs to later runs. */
+    @ParameterizedTest
+    @EnumSource(ProgramLoader.Mode.class)
+    void keptHelperCallIsUseless(ProgramLoader.Mode mode) throws Exception {
+        java.util.concurrent.atomic.AtomicReference<io.zeroserve.ebpf.HelperCall> kept =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Asm a = new Asm().helper("keep", (c, r1, r2, r3, r4, r5) -> {
+            kept.set(c);
+            return 0;
+        });
+        a.section("s").mov(1, 10).alu64i(ADD, 1, -8).callHelper("keep").exit();
+        LoadedProgram p = a.load(mode);
+        p.invoke(new Invocation("s", new byte[0], null, 0));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.zeroserve.ebpf.HelperException.class,
+                () -> kept.get().memory().writeLong(io.zeroserve.ebpf.internal.run.Layout.GUEST_BASE, 1));
+        assertEquals("guest memory used outside the helper call it was given to", e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(io.zeroserve.ebpf.HelperException.class,
+                () -> kept.get().charge(1));
+    }
+
     /** Many threads at once: each run's result depends only on its own calldata. */
     @ParameterizedTest
     @EnumSource(ProgramLoader.Mode.class)

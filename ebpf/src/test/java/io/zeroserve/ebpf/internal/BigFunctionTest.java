@@ -70,4 +70,38 @@ class BigFunctionTest {
         System.out.printf("20k-insn function: %d regions, jit %.2f ms/run, interpreter %.2f ms/run%n",
                 regions.size(), (t1 - t0) / 20 / 1e6, (t2 - t1) / 1e6);
     }
+
+    /**
+     * HotSpot really compiles it: JFR's compilation events must show every region method of the function compiled
+     * by C2 (level 4). Waits for the events (bounded by a generous limit), so it does not depend on timing.
+     */
+    @Test
+    void everyRegionMethodGetsCompiledByC2() throws Exception {
+        Asm a = bigFunction(20_000, 20);
+        LoadedProgram jit = a.load(ProgramLoader.Mode.JIT);
+        var report = (Translator.Report) jit.translation();
+        java.util.Set<String> regionMethods = new java.util.TreeSet<>();
+        report.methodSizes().keySet().stream().filter(m -> m.startsWith("r0_")).forEach(regionMethods::add);
+        assertTrue(regionMethods.size() > 1, "no region methods: " + report.methodSizes());
+        java.util.Set<String> compiled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        String jfrName = report.className().replace('/', '.'); // JFR spells hidden class names with a dot
+        try (var rs = new jdk.jfr.consumer.RecordingStream()) {
+            rs.enable("jdk.Compilation").withThreshold(java.time.Duration.ZERO);
+            rs.onEvent("jdk.Compilation", e -> {
+                jdk.jfr.consumer.RecordedMethod m = e.getValue("method");
+                if (e.getInt("compileLevel") == 4 && m.getType().getName().equals(jfrName)) {
+                    compiled.add(m.getName());
+                }
+            });
+            rs.startAsync();
+            Invocation inv = new Invocation("big", new byte[0], null, 0);
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!compiled.containsAll(regionMethods) && System.nanoTime() < deadline) {
+                jit.invoke(inv);
+            }
+        }
+        java.util.Set<String> missing = new java.util.TreeSet<>(regionMethods);
+        missing.removeAll(compiled);
+        assertEquals(java.util.Set.of(), missing, "region methods never compiled by C2");
+    }
 }

@@ -13,6 +13,7 @@ import io.zeroserve.ebpf.RuntimeOptions;
 import io.zeroserve.ebpf.internal.isa.Disassembler;
 import io.zeroserve.ebpf.internal.run.LoadedProgram;
 import io.zeroserve.ebpf.internal.run.Timeslicer;
+import io.zeroserve.ebpf.internal.translate.Translator;
 
 import java.util.Random;
 
@@ -200,6 +201,39 @@ class DifferentialFuzzTest {
         }
     }
 
+    /**
+     * A loop long enough to be stopped for preemption many times: each stop leaves the translated method, polls,
+     * and resumes in the function's region form; all ten registers and the stack must survive every transfer.
+     */
+    @Test
+    void loopsStoppedForPreemptionResumeWithTheirState() throws LoadException, ProgramFault {
+        Asm a = new Asm().section("s");
+        a.call("f").exit();
+        a.label("f");
+        for (int r = 0; r <= 8; r++) {
+            a.lddw(r, 0x9E3779B97F4A7C15L * (r + 1));
+        }
+        a.lddw(9, 3_000_000).st(DW, 10, -8, 0);
+        a.label("loop");
+        for (int r = 0; r <= 8; r++) {
+            a.alu64(XOR, r, (r + 1) % 9).alu64i(ADD, r, r * 7 + 1);
+        }
+        a.ldx(DW, 1, 10, -8).alu64(ADD, 1, 0).stx(DW, 10, 1, -8)
+                .alu64i(SUB, 9, 1).jmpi(JMP | JNE | K, 9, 0, "loop")
+                .ldx(DW, 1, 10, -8);
+        for (int r = 1; r <= 8; r++) {
+            a.alu64(ADD, 0, r);
+        }
+        a.exit();
+        Invocation inv = new Invocation("s", new byte[0], null, 0);
+        RuntimeOptions o = RuntimeOptions.defaults();
+        long expect = a.load(ProgramLoader.Mode.INTERPRETER, o, Timeslicer.SYSTEM).invoke(inv);
+        LoadedProgram jit = a.load(ProgramLoader.Mode.JIT, o, Timeslicer.SYSTEM);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(expect, jit.invoke(inv));
+        }
+    }
+
     @Test
     void translatorMatchesInterpreter() throws LoadException {
         RuntimeOptions o = RuntimeOptions.defaults();
@@ -212,6 +246,8 @@ class DifferentialFuzzTest {
             LoadedProgram jit = a.load(ProgramLoader.Mode.JIT, o, Timeslicer.SYSTEM);
             LoadedProgram regions = ProgramLoader.load(a.link(o), o,
                     new ProgramLoader.Config(ProgramLoader.Mode.JIT, Timeslicer.SYSTEM, 200));
+            assertEquals(java.util.Map.of(), ((Translator.Report) jit.translation()).fallbacks());
+            assertEquals(java.util.Map.of(), ((Translator.Report) regions.translation()).fallbacks());
             // The callee left to the interpreter: translated code calling interpreted code.
             LoadedProgram mixed = ProgramLoader.load(a.link(o), o, new ProgramLoader.Config(ProgramLoader.Mode.JIT,
                     Timeslicer.SYSTEM, 0, java.util.Set.of(1)));

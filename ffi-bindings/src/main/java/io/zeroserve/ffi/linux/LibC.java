@@ -35,6 +35,7 @@ public final class LibC {
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
     public static final int FD_CLOEXEC = 1;
+    public static final int O_RDONLY = 0;
     public static final int O_NONBLOCK = 04000;
     public static final int O_CLOEXEC = 02000000;
     // sys/socket.h, bits/socket.h, asm-generic/socket.h
@@ -85,6 +86,8 @@ public final class LibC {
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
     private static final ThreadLocal<int[]> MMAP_ERROR = ThreadLocal.withInitial(() -> new int[1]);
 
+    private static final MethodHandle OPEN = errnoHandle("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = errnoHandle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle DUP = errnoHandle("dup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle DUP2 =
@@ -127,6 +130,15 @@ public final class LibC {
             LIBC.find("strerrorname_np").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private LibC() {
+    }
+
+    /** {@code int open(const char *pathname, int flags, ... /* mode_t mode * /)} */
+    public static int open(MemorySegment pathname, int flags, int mode) {
+        try {
+            return check((int) OPEN.invokeExact(capture(), pathname, flags, mode));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     /** {@code int close(int fd)} */

@@ -186,9 +186,9 @@ public final class Harness {
                 c.unavailable("check failed: " + e.getMessage());
             }
         }
-        // Warm-up, in the same alternating order.
+        // Warm-up, in the same alternating order; a JVM's first scenario warms up twice as long (JIT compilation).
         for (Cell c : r.cells()) {
-            int w = o.warmupSeconds(c.jvm);
+            int w = o.warmupSeconds(c.jvm) * (c.jvm && servers.firstUse(c.instanceKey) ? 2 : 1);
             if (!c.measurable() || w == 0) {
                 continue;
             }
@@ -293,7 +293,7 @@ public final class Harness {
                 for (Cell c : r.cells()) {
                     cells++;
                     if (instances.add(c.instanceKey)) {
-                        fixed += c.jvm ? 3 : 1;
+                        fixed += c.jvm ? 3 + o.warmupSeconds(true) : 1; // start-up, and the longer first warm-up
                     }
                     fixed += 0.3 + o.warmupSeconds(c.jvm) + rounds * 0.3;
                 }

@@ -31,6 +31,10 @@ final class LoadClient {
             "status codes: (\\d+) 2xx, (\\d+) 3xx, (\\d+) 4xx, (\\d+) 5xx");
 
     private static final Pattern S_TIME_CONNECTIONS = Pattern.compile("(\\d+) connections in [\\d.]+s;");
+    /** h2load closes a connection that shows no activity for this long (a server that stopped answering). */
+    static final int INACTIVITY_TIMEOUT_SECONDS = 5;
+    /** How long past its duration a load tool may run before it is stopped and the run counts as an error. */
+    static final int TOOL_GRACE_SECONDS = 15;
     /** Parallel {@code openssl s_time} processes per client CPU in the handshake scenario. */
     static final int S_TIME_CLIENTS_PER_CPU = 4;
 
@@ -121,7 +125,9 @@ final class LoadClient {
             }
         } else {
             cmd.addAll(List.of("h2load", "-t", Integer.toString(threads), "-c", Integer.toString(Math.max(connections,
-                    threads)), "-m", "10", "-D", Integer.toString(seconds), "--log-file=" + latencies));
+                    threads)), "-m", "10", "-D", Integer.toString(seconds),
+                    // A stream the server never answers would keep h2load waiting forever after the run.
+                    "-N", Integer.toString(INACTIVITY_TIMEOUT_SECONDS), "--log-file=" + latencies));
             for (String h : s.headers()) {
                 cmd.addAll(List.of("-H", h));
             }
@@ -130,9 +136,10 @@ final class LoadClient {
         long cpuBefore = server.cpuMicros();
         Process p = Processes.start(cmd, clientCpus, out, Map.of(), work);
         try {
-            if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
+            if (!p.waitFor(seconds + TOOL_GRACE_SECONDS, TimeUnit.SECONDS)) {
                 Processes.stop(p);
-                throw new IOException(cmd.getFirst() + " did not finish within " + (seconds + 60) + " s");
+                throw new IOException(cmd.getFirst() + " did not finish within " + (seconds + TOOL_GRACE_SECONDS)
+                        + " s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -172,8 +179,9 @@ final class LoadClient {
                         "-new", "-time", Integer.toString(seconds)), clientCpus, out, Map.of(), work));
             }
             for (Process p : procs) {
-                if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
-                    throw new IOException("openssl s_time did not finish within " + (seconds + 60) + " s");
+                if (!p.waitFor(seconds + TOOL_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    throw new IOException("openssl s_time did not finish within " + (seconds + TOOL_GRACE_SECONDS)
+                            + " s");
                 }
             }
         } catch (InterruptedException e) {

@@ -13,7 +13,7 @@ final class Options {
             alternating order (A B C A B C ...) after a warm-up, and prints a Markdown table per scenario (median
             req/s, p50/p99 latency, server CPU us per request, ratio to nginx) plus the raw figures as JSON.
 
-              --quick               2 rounds of 1-2 s, a time budget of 3 minutes (typically done in 2-2.5)
+              --quick               2 rounds of 1-2 s, a time budget of 3.5 minutes (typically done in 2.5)
               --scenario NAME...    scenarios to run (repeatable, or comma-separated); default: all
               --rounds N            measured rounds per server and scenario (default 3, quick 2)
               --servers LIST        comma-separated: nginx,caddy,helidon,zeroserve (default: all; nginx includes
@@ -21,10 +21,11 @@ final class Options {
               --transports LIST     zeroserve transports, each its own column (default: io_uring,nio when the
                                     zeroserve CLI has --transport, else its default transport)
               --duration S          seconds per measured run (default: derived from the budget, at most 5)
-              --warmup S            warm-up seconds per JVM server and scenario (default 2, quick 1); nginx
-                                    and Caddy need no JIT warm-up and get 1 s (none with --quick)
+              --warmup S            warm-up seconds per JVM server and scenario (default 2, quick 1; twice
+                                    that in a JVM's first scenario); nginx and Caddy need no JIT warm-up and
+                                    get 1 s (none with --quick)
               --budget S            time budget in seconds for starting servers and measuring (default 600,
-                                    quick 180); runs that would overrun it are skipped and reported as such
+                                    quick 210); runs that would overrun it are skipped and reported as such
               --connections N       client connections (default 32)
               --no-pin              do not pin server and client to separate CPUs
               --out DIR             where results.md and results.json go (default perf/target/perf-results/STAMP)
@@ -139,7 +140,7 @@ final class Options {
     }
 
     int budgetSeconds() {
-        return budget != null ? budget : quick ? 180 : 600;
+        return budget != null ? budget : quick ? 210 : 600;
     }
 
     /** Warm-up seconds for a server: JVM servers need JIT warm-up, nginx and Caddy only their connections. */

@@ -50,7 +50,8 @@ final class Report {
         b.append("- command: `").append(options.commandLine).append("`\n");
         b.append("- method: ").append(plan.rounds).append(" round(s) of ").append(plan.duration)
                 .append(" s per server, servers alternating within each round, after a warm-up of ")
-                .append(options.warmupSeconds(true)).append(" s (JVM servers) / ").append(options.warmupSeconds(false))
+                .append(options.warmupSeconds(true)).append(" s (JVM servers; twice that in their first scenario) / ")
+                .append(options.warmupSeconds(false))
                 .append(" s (nginx, Caddy); medians over rounds; wrk/h2load with ").append(machine.clientThreads())
                 .append(" thread(s), ").append(options.connections).append(" connections (h2load: 10 streams each);")
                 .append(" server CPU = utime+stime of the server's process tree over the run / requests\n\n");

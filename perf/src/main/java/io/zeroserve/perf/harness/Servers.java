@@ -28,6 +28,7 @@ final class Servers {
     private final int workers;
     private final int upstreamPort;
     private final Map<String, Instance> started = new LinkedHashMap<>();
+    private final java.util.Set<String> warmedUp = new java.util.HashSet<>();
     /** Packed zeroserve sites by name (static, scripts, proxy), and why packing failed when it did. */
     private final Map<String, Path> tars = new LinkedHashMap<>();
     private final Map<String, String> packFailures = new LinkedHashMap<>();
@@ -79,6 +80,14 @@ final class Servers {
                 return Instance.failed(k, log, "interrupted");
             }
         });
+    }
+
+    /**
+     * True the first time it is asked about a running server, false afterwards: its first scenario warms it up
+     * longer.
+     */
+    boolean firstUse(String key) {
+        return warmedUp.add(key);
     }
 
     /** Stops the server called {@code key} if it was started; a later {@link #get} would start it again. */

@@ -177,7 +177,7 @@ public final class ElfObject {
         for (long p = s.offset(); p + 16 <= s.offset() + s.size(); p += 16) {
             long info = buf.getLong((int) p + 8);
             int sym = (int) (info >>> 32);
-            if (sym >= symbols.size()) {
+            if (sym < 0 || sym >= symbols.size()) {
                 throw bad("relocation in " + s.name() + " names symbol " + sym + " beyond the symbol table");
             }
             out.add(new Rel(buf.getLong((int) p), sym, (int) info));

@@ -45,6 +45,8 @@ public final class RunContext implements HelperCall, GuestMemory {
     private final long cpuBudget;
     private boolean throttling;
     private long lastPollNanos;
+    /** The thread inside a helper call of this run, or null: guest memory is usable only from there. */
+    private Thread helperThread;
     // Ranges claimed during the current helper call: [start, end) guest addresses.
     private long[] reads = new long[16];
     private int readCount;
@@ -170,6 +172,7 @@ public final class RunContext implements HelperCall, GuestMemory {
         writeCount = 0;
         long ticksBefore = Epoch.ticks;
         long r0;
+        helperThread = Thread.currentThread();
         try {
             r0 = h.call(this, r1, r2, r3, r4, r5);
         } catch (HelperException e) {
@@ -180,6 +183,8 @@ public final class RunContext implements HelperCall, GuestMemory {
         } catch (RuntimeException | StackOverflowError e) {
             throw trap(ProgramFault.Kind.HELPER_ERROR, pc, "helper " + image.helperNames()[index] + " failed: "
                     + e);
+        } finally {
+            helperThread = null;
         }
         long ticks = Epoch.ticks;
         if (ticks - ticksBefore >= 2 && runStart != Long.MIN_VALUE) {
@@ -223,6 +228,7 @@ public final class RunContext implements HelperCall, GuestMemory {
 
     @Override
     public void charge(long bytes) throws HelperException {
+        checkInCall();
         if (bytes < 0) {
             throw new HelperException("negative charge " + bytes);
         }
@@ -236,7 +242,15 @@ public final class RunContext implements HelperCall, GuestMemory {
 
     // ---- GuestMemory ----
 
+    /** A HelperCall kept past its call (or used from another thread) must not reach a later run's arena. */
+    private void checkInCall() throws HelperException {
+        if (helperThread != Thread.currentThread()) {
+            throw new HelperException("guest memory used outside the helper call it was given to");
+        }
+    }
+
     private int readable(long address, long length, String what) throws HelperException {
+        checkInCall();
         long idx = address - Layout.GUEST_BASE;
         if (length < 0 || idx < 0 || idx > mem.length || length > mem.length - idx) {
             throw new HelperException("out of bounds " + what + " at 0x" + Long.toHexString(address) + " ("
@@ -265,6 +279,7 @@ public final class RunContext implements HelperCall, GuestMemory {
     }
 
     private int claimWrite(long address, long length) throws HelperException {
+        checkInCall();
         long idx = address - Layout.GUEST_BASE;
         if (length < 0 || idx < 0 || idx > stackLen || length > stackLen - idx) {
             boolean ro = idx >= 0 && idx < mem.length;

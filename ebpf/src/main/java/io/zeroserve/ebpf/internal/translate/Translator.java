@@ -137,6 +137,11 @@ public final class Translator {
                         image.name(), program.object().where(program.functions().get(ff.fn).start()),
                         ff.getMessage());
                 continue;
+            } catch (RuntimeException e) {
+                // A class-level limit (constant pool, class size): no single function to blame.
+                LOG.log(System.Logger.Level.WARNING, "{0}: cannot generate the translated class ({1}); using the "
+                        + "interpreter", image.name(), e.toString());
+                break;
             }
             Map<String, Integer> sizes = new TreeMap<>();
             boolean changed = false;
@@ -238,12 +243,13 @@ public final class Translator {
         return n;
     }
 
+    /** Rough bytecode bytes for one instruction, erring high: checked memory accesses and calls are the big ones. */
     private static int estimate(long w) {
         int op = Insn.opcode(w);
         return switch (cls(op)) {
             case ALU64 -> 8;
             case ALU -> 14;
-            case JMP, JMP32 -> code(op) == CALL ? 30 : 30;
+            case JMP, JMP32 -> 30;
             case LD -> 6;
             case LDX -> 30;
             default -> 45;
@@ -413,6 +419,7 @@ public final class Translator {
         private final int tmp; // long: the address of the memory access in progress
         private final int idx; // int: its arena index
         private final int fuel; // int: instructions left before the next real epoch check
+        private final int fpIdx; // int: the arena index of r10, so frame accesses index as fpIdx + constant
         private final int[] loopLength; // per loop header: the longest back-edge distance to it
         private final ClassDesc self;
         private final Function f;
@@ -457,6 +464,7 @@ public final class Translator {
             tmp = base + 1;
             idx = base + 3;
             fuel = base + 4;
+            fpIdx = base + 5;
             labels = new Label[to - from];
             loopHeader = new boolean[to - from];
             loopLength = new int[to - from];
@@ -494,6 +502,7 @@ public final class Translator {
         }
 
         void emit() {
+            cob.loadConstant(FUEL).istore(fuel); // first: region entries jump straight to loop headers
             if (region) {
                 cob.aload(0).getfield(CD_CTX, "mem", CD_BYTES).astore(mem);
                 for (int r = 0; r <= 10; r++) {
@@ -510,6 +519,8 @@ public final class Translator {
                     cases.add(SwitchCase.of(e, label(e)));
                 }
                 Label bad = cob.newLabel();
+                // r10 never changes within a function and the prologue proved its frame lies inside the stack.
+                cob.lload(slot[10]).loadConstant(BASE).lsub().l2i().istore(fpIdx);
                 cob.iload(2).lookupswitch(bad, cases);
                 cold.add(() -> {
                     cob.labelBinding(bad);
@@ -519,11 +530,11 @@ public final class Translator {
             } else {
                 prologue(cob, f, 11);
                 cob.aload(0).getfield(CD_CTX, "mem", CD_BYTES).astore(mem);
+                cob.lload(slot[10]).loadConstant(BASE).lsub().l2i().istore(fpIdx);
                 for (int r : new int[] {0, 6, 7, 8, 9}) {
                     cob.loadConstant(0L).lstore(slot[r]);
                 }
             }
-            cob.loadConstant(FUEL).istore(fuel);
             for (int pc = from; pc < to; pc++) {
                 cob.labelBinding(label(pc));
                 if (loopHeader[pc - from]) {
@@ -820,7 +831,8 @@ public final class Translator {
          */
         private void address(int pc, int base, int off, int width, long limit, boolean store) {
             if (base == 10 && off < 0 && off + width <= 0 && -off <= f.frameBytes()) {
-                cob.lload(slot[10]).loadConstant((long) off - BASE).ladd().l2i().istore(idx);
+                // Same base, constant offsets: C2 can merge the arrays' own range checks of a block's accesses.
+                cob.iload(fpIdx).loadConstant(off).iadd().istore(idx);
                 return;
             }
             Label fault = cob.newLabel();

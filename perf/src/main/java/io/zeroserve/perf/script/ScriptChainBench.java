@@ -1,5 +1,12 @@
-package io.zeroserve.script;
+package io.zeroserve.perf.script;
 
+import io.zeroserve.script.ScriptChain;
+import io.zeroserve.script.ScriptCompiler;
+import io.zeroserve.script.ScriptHost;
+import io.zeroserve.script.ScriptOptions;
+import io.zeroserve.script.ScriptRequest;
+import io.zeroserve.script.ScriptResult;
+import io.zeroserve.script.ScriptSource;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +17,7 @@ import java.util.Map;
 /**
  * Per-request cost of the script chain, in process (no HTTP): a chain of 5 empty scripts, one JSON-building
  * script ({@code script-json}'s work) and one header-reading middleware ({@code script-middleware}'s work).
- * Single thread; prints ns per request. Usage: {@code ScriptChainBench [seconds-per-case, default 3]}. A main in
- * test sources (not a test: it measures, it does not assert); the perf harness compiles its own sources alone.
+ * Single thread; prints ns per request. Usage: {@code ScriptChainBench [seconds-per-case, default 3]}.
  */
 public final class ScriptChainBench {
     private static final String EMPTY = "#include \"zeroserve.h\"\nZS_ENTRY zs_u64 e(void) { return 0; }\n";
