@@ -59,6 +59,38 @@ class CertificateStoreTest {
         }
     }
 
+    /** Keys as OpenSSL writes them: PKCS#1 RSA, SEC1 EC and PKCS#8, each matched to its certificate. */
+    @Test
+    void opensslKeyFormats() throws Exception {
+        Path openssl = Path.of("/usr/bin/openssl");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(openssl), "openssl not installed");
+        run(openssl.toString(), "genrsa", "-traditional", "-out", dir.resolve("rsa.key").toString(), "2048");
+        run(openssl.toString(), "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out",
+                dir.resolve("ec.key").toString());
+        run(openssl.toString(), "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384", "-out",
+                dir.resolve("p8.key").toString());
+        for (String[] pair : new String[][] {{"rsa", "rsa.example"}, {"ec", "ec.example"}, {"p8", "p8.example"}}) {
+            run(openssl.toString(), "req", "-x509", "-key", dir.resolve(pair[0] + ".key").toString(), "-subj",
+                    "/CN=" + pair[1], "-addext", "subjectAltName=DNS:" + pair[1], "-days", "2", "-out",
+                    dir.resolve(pair[0] + ".crt").toString());
+        }
+        assertTrue(Files.readString(dir.resolve("rsa.key")).contains("BEGIN RSA PRIVATE KEY"));
+        assertTrue(Files.readString(dir.resolve("ec.key")).contains("BEGIN EC PRIVATE KEY"));
+        assertTrue(Files.readString(dir.resolve("p8.key")).contains("BEGIN PRIVATE KEY"));
+        try (CertificateStore store = CertificateStore.fromDirectory(dir, now)) {
+            assertEquals(3, store.entries().size());
+            assertEquals("rsa.crt", select(store, "rsa.example"));
+            assertEquals("ec.crt", select(store, "ec.example"));
+            assertEquals("p8.crt", select(store, "p8.example"));
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, out);
+    }
+
     @Test
     void expiredOnlyDirectoryIsAnError() throws Exception {
         TestPki.writeCombined(dir.resolve("old.pem"),
