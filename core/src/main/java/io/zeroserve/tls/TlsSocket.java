@@ -313,7 +313,8 @@ public final class TlsSocket implements HelidonSocket {
             List<X509Certificate> clientCerts = clientCertificates();
             String outer = hello != null ? hello.serverName() : null;
             String ja4 = hello != null ? Ja4.of(hello) : null;
-            return new TlsFacts(true, true, alpn, inner, outer, context.echConfigured(), ech, ja4,
+            // ECH keys of the material this handshake used (a reload may have changed the context's since).
+            return new TlsFacts(true, true, alpn, inner, outer, material.ech != null, ech, ja4,
                     version == 0x0304 ? "TLSv1.3" : String.format("0x%04x", version), cipherName, resumed,
                     clientCerts);
         } finally {
