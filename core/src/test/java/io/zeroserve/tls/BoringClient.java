@@ -34,6 +34,9 @@ final class BoringClient implements AutoCloseable {
     private final MemorySegment wbio;
     private final MemorySegment buffer;
 
+    /** Bytes sent in the same write as the ClientHello (a PROXY header), or null. */
+    byte[] prefix;
+
     /** Error text and reason code of a failed handshake. */
     String failure;
     int failureReason;
@@ -118,6 +121,13 @@ final class BoringClient implements AutoCloseable {
         if (pending > 0) {
             byte[] out = new byte[(int) pending];
             LibCrypto.BIO_read_critical(wbio, MemorySegment.ofArray(out), out.length);
+            if (prefix != null) {
+                byte[] joined = new byte[prefix.length + out.length];
+                System.arraycopy(prefix, 0, joined, 0, prefix.length);
+                System.arraycopy(out, 0, joined, prefix.length, out.length);
+                out = joined;
+                prefix = null;
+            }
             ByteBuffer b = ByteBuffer.wrap(out);
             while (b.hasRemaining()) {
                 channel.write(b);

@@ -49,6 +49,37 @@ class HttpsEchAndZeroConfigTest {
         }
     }
 
+    /** PROXY v1 header and ClientHello in one segment: the bytes after the header reach the TLS engine. */
+    @Test
+    void proxyHeaderThenTls() throws Exception {
+        TestPki pki = new TestPki();
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        TestPki.writeCombined(certs.resolve("site.pem"), pki.leaf("site.example"));
+        Path tar = TestSites.standard().writeTo(dir.resolve("site.tar"));
+        java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+        io.zeroserve.http.RequestLog log = new io.zeroserve.http.RequestLog(
+                new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (ZeroServe server = ZeroServe.builder().site(tar).address("127.0.0.1:0").tlsAddress("127.0.0.1:0")
+                .tls(TlsSettings.builder().certificateDirectory(certs).build()).proxyProtocol(true)
+                .requestLogging(true).requestLog(log).transport(TestSites.transport()).build().start()) {
+            int port = server.tlsAddresses().getFirst().getPort();
+            try (BoringClient c = new BoringClient(port, "site.example", List.of("http/1.1"), null, null)) {
+                c.prefix = "PROXY TCP4 203.0.113.7 10.0.0.1 51234 443\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                assertTrue(c.handshake(), () -> c.failure);
+                assertEquals("hello, world\n", c.get("site.example", "/hello.txt"));
+            }
+            // The log line is written by the log's own thread: wait for it rather than for a time.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!logged.toString(java.nio.charset.StandardCharsets.UTF_8).contains("GET /hello.txt")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            String lines = logged.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(lines.contains("https 203.0.113.7:51234 GET /hello.txt"), lines);
+        }
+    }
+
     @Test
     void zeroConfigServesASelfSignedCertificate() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl not installed");
