@@ -107,7 +107,8 @@ public final class TlsContext implements AutoCloseable {
             if (self == null) {
                 self = SelfSignedCertificate.loadOrCreate(settings.stateDir(), settings.selfSignedNames(), now);
                 selfSigned = self;
-                LOG.log(System.Logger.Level.INFO, "{0} self-signed certificate for {1}; SHA-256 fingerprint {2}",
+                // The CLI prints the fingerprint on its start lines; embedders find it in selfSignedCertificate().
+                LOG.log(System.Logger.Level.DEBUG, "{0} self-signed certificate for {1}; SHA-256 fingerprint {2}",
                         self.reused() ? "using stored" : "made a", String.join(", ", settings.selfSignedNames()),
                         self.fingerprintSha256());
             }
