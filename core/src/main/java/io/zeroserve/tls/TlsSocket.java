@@ -21,6 +21,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,9 +37,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threading: one thread reads ({@link #get()}), any number write ({@link #write(BufferData)}), another may
  * {@link #close()}. Every call into the {@code SSL*} happens under {@code sslLock}, which is never held across a
- * network wait, so a reader blocked on the network never delays a writer. Writers are serialised by
- * {@code writeLock}, held from encryption until the ciphertext is handed to the connection, because TLS records
- * must reach the wire in the order they were sealed; whoever moves bytes out of the write BIO holds it.
+ * network wait, so a reader blocked on the network never delays a writer. TLS records must reach the wire in
+ * the order they were sealed: a writer seals its bytes under {@code sslLock} and appends the ciphertext to a
+ * queue in the same critical section; whoever holds {@code writeLock} then sends everything queued so far in one
+ * write (group commit: concurrent HTTP/2 streams share a send), and a writer returns once its own records were
+ * handed to the connection.
  *
  * <p>Ownership: owns the {@code SSL*} (and through it both BIOs); freed by {@link #close()} under
  * {@code sslLock}, after which every operation fails cleanly instead of touching freed memory.
@@ -82,6 +85,13 @@ public final class TlsSocket implements HelidonSocket {
     /** Addresses to report instead of the connection's (the PROXY header's source), or null. */
     private SocketAddress remoteAddress;
     private SocketAddress localAddress;
+
+    /** Sealed ciphertext not yet sent, in seal order; and how many batches were ever queued (sslLock). */
+    private final ArrayDeque<byte[]> sealed = new ArrayDeque<>();
+    private long sealedSeq;
+    /** How many queued batches were handed to the connection, and why sending stopped (writeLock). */
+    private long sentSeq;
+    private IOException sendFailure;
 
     private TlsFacts facts;
     private PeerInfo remotePeer;
@@ -252,28 +262,80 @@ public final class TlsSocket implements HelidonSocket {
         }
     }
 
-    /** Moves everything from the write BIO to the connection, in order. Takes the write lock. */
+    /** Queues what the write BIO holds and sends it (with anything queued before). */
     private void flushLocked() throws IOException {
+        long seq;
+        sslLock.lock();
+        try {
+            ensureOpen();
+            seq = queueOutputUnderSslLock();
+        } finally {
+            sslLock.unlock();
+        }
+        if (seq > 0) {
+            sendQueued(seq);
+        }
+    }
+
+    /**
+     * Under {@code sslLock}: moves the write BIO's ciphertext to the send queue.
+     *
+     * @return the batch number to wait for with {@link #sendQueued}, or 0 when there was nothing
+     */
+    private long queueOutputUnderSslLock() {
+        byte[] out = drainWriteBioUnderSslLock();
+        if (out == null) {
+            return 0;
+        }
+        sealed.add(out);
+        return ++sealedSeq;
+    }
+
+    /** Sends queued ciphertext until batch {@code seq} is on its way; other writers' batches ride along. */
+    private void sendQueued(long seq) throws IOException {
         writeLock.lock();
         try {
-            byte[] out = drainWriteBio();
-            if (out != null) {
-                connection.write(out, 0, out.length);
+            if (sentSeq >= seq) {
+                return; // an earlier sender took our records with its own
             }
+            if (sendFailure != null) {
+                throw new IOException("TLS connection broken by an earlier send: " + sendFailure.getMessage(),
+                        sendFailure);
+            }
+            byte[] batch;
+            long last;
+            sslLock.lock();
+            try {
+                last = sealedSeq;
+                batch = sealed.size() == 1 ? sealed.poll() : join(sealed);
+            } finally {
+                sslLock.unlock();
+            }
+            try {
+                connection.write(batch, 0, batch.length);
+            } catch (IOException e) {
+                sendFailure = e;
+                throw e;
+            }
+            sentSeq = last;
         } finally {
             writeLock.unlock();
         }
     }
 
-    /** Pending ciphertext, or null. Caller holds writeLock. */
-    private byte[] drainWriteBio() throws IOException {
-        sslLock.lock();
-        try {
-            ensureOpen();
-            return drainWriteBioUnderSslLock();
-        } finally {
-            sslLock.unlock();
+    private static byte[] join(ArrayDeque<byte[]> parts) {
+        int total = 0;
+        for (byte[] p : parts) {
+            total += p.length;
         }
+        byte[] all = new byte[total];
+        int pos = 0;
+        byte[] p;
+        while ((p = parts.poll()) != null) {
+            System.arraycopy(p, 0, all, pos, p.length);
+            pos += p.length;
+        }
+        return all;
     }
 
     private byte[] drainWriteBioUnderSslLock() {
@@ -379,7 +441,7 @@ public final class TlsSocket implements HelidonSocket {
             while (true) {
                 int n;
                 int err;
-                boolean output;
+                long output;
                 String errors = null;
                 if (readBuffer == null) {
                     readBuffer = new byte[16384];
@@ -395,13 +457,13 @@ public final class TlsSocket implements HelidonSocket {
                     if (err == LibSsl.SSL_ERROR_SSL || err == LibSsl.SSL_ERROR_SYSCALL) {
                         errors = BoringSsl.drainErrors();
                     }
-                    output = LibCrypto.BIO_pending(wbio) > 0;
+                    // Post-handshake messages (KeyUpdate replies, alerts) go out in order with the writers.
+                    output = LibCrypto.BIO_pending(wbio) > 0 ? queueOutputUnderSslLock() : 0;
                 } finally {
                     sslLock.unlock();
                 }
-                if (output) {
-                    // Post-handshake messages (KeyUpdate replies, alerts) must go out in order with the writers.
-                    flushLocked();
+                if (output > 0) {
+                    sendQueued(output);
                 }
                 if (n > 0) {
                     return Arrays.copyOf(readBuffer, n);
@@ -459,15 +521,14 @@ public final class TlsSocket implements HelidonSocket {
         write(plain, 0, total);
     }
 
-    /** Encrypts and sends {@code length} bytes; thread-safe. */
+    /** Encrypts and sends {@code length} bytes; thread-safe; blocks until the connection took them. */
     public void write(byte[] data, int offset, int length) {
-        writeLock.lock();
         try {
             int pos = offset;
             int end = offset + length;
             while (pos < end) {
                 int chunk = Math.min(WRITE_CHUNK, end - pos);
-                byte[] out;
+                long seq;
                 sslLock.lock();
                 try {
                     ensureOpen();
@@ -477,19 +538,17 @@ public final class TlsSocket implements HelidonSocket {
                     if (n != chunk) {
                         throw new IOException("TLS write failed: " + BoringSsl.drainErrors());
                     }
-                    out = drainWriteBioUnderSslLock();
+                    seq = queueOutputUnderSslLock();
                 } finally {
                     sslLock.unlock();
                 }
-                if (out != null) {
-                    connection.write(out, 0, out.length);
+                if (seq > 0) {
+                    sendQueued(seq);
                 }
                 pos += chunk;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            writeLock.unlock();
         }
     }
 
@@ -502,20 +561,20 @@ public final class TlsSocket implements HelidonSocket {
         closed = true;
         if (facts != null && connection.isOpen() && writeLock.tryLock()) {
             try {
-                byte[] out = null;
+                long seq = 0;
                 sslLock.lock();
                 try {
                     if (ssl != null) {
                         LibCrypto.ERR_clear_error();
                         LibSsl.SSL_shutdown(ssl);
                         LibCrypto.ERR_clear_error();
-                        out = drainWriteBioUnderSslLock();
+                        seq = queueOutputUnderSslLock();
                     }
                 } finally {
                     sslLock.unlock();
                 }
-                if (out != null) {
-                    connection.write(out, 0, out.length);
+                if (seq > 0) {
+                    sendQueued(seq); // the write lock is ours already (reentrant)
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.TRACE, "close_notify not sent to {0}: {1}", remote(), e);
