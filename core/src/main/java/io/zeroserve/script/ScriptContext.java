@@ -2,6 +2,7 @@ package io.zeroserve.script;
 
 import io.zeroserve.ebpf.HelperCall;
 import io.zeroserve.ebpf.HelperException;
+import io.zeroserve.ebpf.RunObserver;
 import io.zeroserve.script.json.JsonNode;
 
 import java.io.ByteArrayOutputStream;
@@ -10,7 +11,7 @@ import java.io.ByteArrayOutputStream;
  * One run of one script entry point: its handle table, footprint and output slots, plus the request state it
  * shares with the rest of the chain. Passed to helpers as {@link HelperCall#host()}.
  */
-final class ScriptContext {
+final class ScriptContext implements RunObserver {
     /** Bytes {@code zs_log} buffers before writing a line without a newline. */
     static final int LOG_LINE_LIMIT = 512;
 
@@ -43,6 +44,12 @@ final class ScriptContext {
 
     ScriptHost host() {
         return run.chain.host();
+    }
+
+    /** zeroserve's line for a script that kept the CPU past {@code --script-throttle-ms}. */
+    @Override
+    public void throttled(String section) {
+        host().log("[script_runtime] " + run.request.requestId() + ": " + script.name() + ": throttling");
     }
 
     /** Charges host memory against {@code --max-request-external-memory-footprint-kb}. */

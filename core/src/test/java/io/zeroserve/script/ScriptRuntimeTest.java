@@ -262,5 +262,8 @@ class ScriptRuntimeTest {
         for (Thread s : spinners) {
             s.join();
         }
+        // Spinners end only through the throttled path, so each logged zeroserve's throttling line once.
+        assertEquals(4, limited.log.stream().filter(l -> l.matches("\\[script_runtime] \\S+: maybe_spin\\.o: throttling"))
+                .count(), limited.log.toString());
     }
 }

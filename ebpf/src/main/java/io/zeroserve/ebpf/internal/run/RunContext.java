@@ -144,6 +144,9 @@ public final class RunContext implements HelperCall, GuestMemory {
         }
         if (!throttling && throttleAfter > 0 && now - runStart - waited >= throttleAfter) {
             throttling = true;
+            if (invocation != null && invocation.host() instanceof io.zeroserve.ebpf.RunObserver observer) {
+                observer.throttled(entry);
+            }
         }
         if (throttling) {
             // A run that kept the CPU past the throttle threshold sleeps 4 slices after each slice (20 % duty).
