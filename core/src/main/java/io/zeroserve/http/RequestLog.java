@@ -22,6 +22,9 @@ public final class RequestLog implements AutoCloseable {
     private final OutputStream out;
     private final Thread writer;
     private volatile long dropped;
+    /** Lines accepted into the queue, and lines written out; flush waits for the second to catch up. */
+    private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long written;
 
     /** A log writing to {@code target} (embedding applications and tests); most users want {@link #stderr()}. */
     public RequestLog(PrintStream target) {
@@ -36,15 +39,18 @@ public final class RequestLog implements AutoCloseable {
 
     /** Queues one line (without its newline). Never blocks. */
     public void line(String line) {
-        if (!lines.offer(line)) {
+        if (lines.offer(line)) {
+            accepted.incrementAndGet();
+        } else {
             dropped++; // racy increments only lose a count in a report about lost lines
         }
     }
 
-    /** Waits (briefly) until the queued lines are written; used at shutdown and by tests. */
+    /** Waits (at most 2 s) until every line queued before this call is written; used at shutdown and by tests. */
     public void flush() {
+        long target = accepted.get();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!lines.isEmpty() && System.nanoTime() < deadline) {
+        while (written < target && System.nanoTime() < deadline) {
             Thread.onSpinWait();
             Thread.yield();
         }
@@ -74,6 +80,7 @@ public final class RequestLog implements AutoCloseable {
             } catch (IOException e) {
                 // stderr is gone; nothing else to report to
             }
+            written += batch.size(); // only this thread writes the counter
             batch.clear();
             text.setLength(0);
         }
