@@ -6,22 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zeroserve.TestSites;
 import io.zeroserve.tls.CertificateBuilder;
 import io.zeroserve.tls.EchKeys;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -84,50 +77,17 @@ class TlsProcessTest {
         Path cert = Files.writeString(dir.resolve("cert.pem"), first.certificatePem());
         Path key = Files.writeString(dir.resolve("key.pem"), first.privateKeyPem());
         Path site = TestSites.create().file("v.txt", "one").writeTo(dir.resolve("site.tar"));
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process process = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "--addr", "127.0.0.1:0",
-                "--tls-addr", "127.0.0.1:0", "--cert", cert.toString(), "--key", key.toString(),
-                "--transport", TestSites.transport(), site.toString()))
-                .redirectErrorStream(true).start();
-        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                reader.lines().forEach(lines::add);
-            } catch (Exception ignored) {
-                // the process ended
-            }
-        });
-        try {
-            Pattern https = Pattern.compile("listening on https://127\\.0\\.0\\.1:(\\d+)");
-            int port = -1;
-            while (port < 0) {
-                String line = lines.poll(60, TimeUnit.SECONDS);
-                assertTrue(line != null, "no 'listening on https' line");
-                Matcher m = https.matcher(line);
-                if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                }
-            }
-            assertTrue(port > 0);
+        try (ServerProcess server = ServerProcess.start("--addr", "127.0.0.1:0", "--tls-addr", "127.0.0.1:0",
+                "--cert", cert.toString(), "--key", key.toString(), site.toString())) {
+            int port = server.awaitPort("https");
             assertEquals(first.certificate(), peer(ca, port));
 
             Files.writeString(cert, second.certificatePem());
             Files.writeString(key, second.privateKeyPem());
-            new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start().waitFor();
-            String line;
-            do {
-                line = lines.poll(60, TimeUnit.SECONDS);
-                assertTrue(line != null, "no reload line");
-            } while (!line.contains("[reload] now serving"));
+            server.reload();
             assertEquals(second.certificate(), peer(ca, port));
 
-            process.destroy();
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, process.exitValue());
-        } finally {
-            process.destroyForcibly();
+            assertEquals(0, server.stop());
         }
     }
 
