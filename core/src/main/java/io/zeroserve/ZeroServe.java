@@ -387,7 +387,12 @@ public final class ZeroServe implements AutoCloseable {
         private String transport = "auto";
         private boolean validateHostnames;
         private boolean requestLogging = true;
-        private HostSettings host = HostSettings.defaults();
+        // Connection-host settings, each defaulted from HostSettings.defaults(); combined in config().
+        private int maxConnections = HostSettings.defaults().maxConnections();
+        private Duration idleTimeout = HostSettings.defaults().idleTimeout();
+        private Duration gracePeriod = HostSettings.defaults().gracePeriod();
+        private boolean proxyProtocol = HostSettings.defaults().proxyProtocol();
+        private Duration firstByteTimeout = HostSettings.defaults().firstByteTimeout();
         private Path reloadSignalFile;
         private RequestLog requestLog = RequestLog.stderr();
         private ScriptConfig scripts = ScriptConfig.defaults();
@@ -463,26 +468,22 @@ public final class ZeroServe implements AutoCloseable {
 
         /** Expect a PROXY protocol v1 header on every connection (default off). */
         public Builder proxyProtocol(boolean enabled) {
-            this.host = new HostSettings(host.maxConnections(), host.idleTimeout(), host.gracePeriod(), enabled,
-                    host.firstByteTimeout());
+            this.proxyProtocol = enabled;
             return this;
         }
 
         public Builder maxConnections(int max) {
-            this.host = new HostSettings(max, host.idleTimeout(), host.gracePeriod(), host.proxyProtocol(),
-                    host.firstByteTimeout());
+            this.maxConnections = max;
             return this;
         }
 
         public Builder idleTimeout(Duration timeout) {
-            this.host = new HostSettings(host.maxConnections(), timeout, host.gracePeriod(), host.proxyProtocol(),
-                    host.firstByteTimeout());
+            this.idleTimeout = timeout;
             return this;
         }
 
         public Builder gracePeriod(Duration grace) {
-            this.host = new HostSettings(host.maxConnections(), host.idleTimeout(), grace, host.proxyProtocol(),
-                    host.firstByteTimeout());
+            this.gracePeriod = grace;
             return this;
         }
 
@@ -494,8 +495,7 @@ public final class ZeroServe implements AutoCloseable {
 
         /** How long a new connection may stay silent (or stall its TLS handshake) before it is dropped. */
         public Builder firstByteTimeout(Duration timeout) {
-            this.host = new HostSettings(host.maxConnections(), host.idleTimeout(), host.gracePeriod(),
-                    host.proxyProtocol(), timeout);
+            this.firstByteTimeout = timeout;
             return this;
         }
 
@@ -514,7 +514,9 @@ public final class ZeroServe implements AutoCloseable {
             Objects.requireNonNull(site, "site");
             List<ListenAddress> listen = addresses.isEmpty() ? List.of(ListenAddress.parse("0.0.0.0:8080")) : addresses;
             return new ServerConfig(site, new SiteOptions(indexName, tryHtml, cacheFileLimit, cacheBudget), listen,
-                    transport, validateHostnames, requestLogging, requestLog, host, Optional.ofNullable(reloadSignalFile),
+                    transport, validateHostnames, requestLogging, requestLog,
+                    new HostSettings(maxConnections, idleTimeout, gracePeriod, proxyProtocol, firstByteTimeout),
+                    Optional.ofNullable(reloadSignalFile),
                     scripts, tlsAddresses,
                     tlsAddresses.isEmpty() ? Optional.ofNullable(tls)
                             : Optional.of(tls != null ? tls : TlsSettings.builder().build()));
