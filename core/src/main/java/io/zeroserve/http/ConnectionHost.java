@@ -160,7 +160,9 @@ public final class ConnectionHost {
                 // The sniffed bytes (none when ALPN chose) start at a request boundary: the fast path takes them and
                 // what follows.
                 byte[] first = reader.available() == 0 ? null : reader.readBytes(reader.available());
-                Http1FastPath fast = new Http1FastPath(first, stream, fastPath, writer, socket.remotePeer(),
+                Http1FastPath.ResponseSink sink = socket.isSecure() ? Http1FastPath.ResponseSink.through(writer)
+                        : Http1FastPath.ResponseSink.direct(connection);
+                Http1FastPath fast = new Http1FastPath(first, stream, fastPath, sink, socket.remotePeer(),
                         socket.isSecure(), entry);
                 reader = DataReader.create(() -> entry.closeAfterResponse ? null : fast.get());
             }

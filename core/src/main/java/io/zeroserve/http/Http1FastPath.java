@@ -3,15 +3,20 @@ package io.zeroserve.http;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.socket.PeerInfo;
+import io.zeroserve.net.Connection;
+import io.zeroserve.net.SendableFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
  * Answers the plain requests at the head of an HTTP/1.1 connection without Helidon: a {@code GET} or {@code HEAD}
- * with no body and none of the headers that change a static response, for a file held in memory. Such a
- * response is preformatted, so answering it costs a parse of the request and one write; through Helidon's request
- * and response objects it costs about a third more CPU (perf/RESULTS.md).
+ * with no body and none of the headers that change a static response. The response head is preformatted per
+ * file, so answering costs a parse of the request and one write for a file held in memory, or the head and a
+ * {@link Connection#sendFile} of the tar's byte range for a larger one on a plaintext connection. Through
+ * Helidon's request and response objects the same response costs noticeably more CPU (perf/RESULTS.md).
  *
  * <p>It sits between the socket and Helidon's reader as the byte source. Requests it answers never reach Helidon;
  * at the first request it does not take (another method, a conditional or range header, a request split across
@@ -61,13 +66,71 @@ final class Http1FastPath implements Supplier<byte[]> {
         }
     }
 
-    /** Decides the response to a simple request. */
+    /** Decides the response to a simple request and writes it. */
     interface Responder {
         /**
-         * @return the complete response (head and, unless HEAD, body), or null when the request must go through
-         * the full pipeline instead; a non-null answer has already been logged
+         * Answers {@code request} through {@code sink} (and logs it) and returns true, or returns false without
+         * writing anything when the request must go through the full pipeline instead.
          */
-        byte[] respond(SimpleRequest request, PeerInfo remotePeer, boolean secure);
+        boolean respond(SimpleRequest request, PeerInfo remotePeer, boolean secure, ResponseSink sink);
+    }
+
+    /** Where the fast path's responses go. */
+    interface ResponseSink {
+        void write(byte[] bytes);
+
+        /** True when {@link #sendFile} works here (plaintext): file ranges go to the socket without the heap. */
+        boolean sendsFiles();
+
+        void sendFile(SendableFile file, long position, long count);
+
+        /** Straight to the connection: no copy on our side, file ranges through {@link Connection#sendFile}. */
+        static ResponseSink direct(Connection connection) {
+            return new ResponseSink() {
+                @Override
+                public void write(byte[] bytes) {
+                    try {
+                        connection.write(bytes, 0, bytes.length);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public boolean sendsFiles() {
+                    return true;
+                }
+
+                @Override
+                public void sendFile(SendableFile file, long position, long count) {
+                    try {
+                        connection.sendFile(file, position, count);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            };
+        }
+
+        /** Through Helidon's writer onto the socket (TLS encrypts there); no file ranges. */
+        static ResponseSink through(DataWriter writer) {
+            return new ResponseSink() {
+                @Override
+                public void write(byte[] bytes) {
+                    writer.writeNow(BufferData.create(bytes));
+                }
+
+                @Override
+                public boolean sendsFiles() {
+                    return false;
+                }
+
+                @Override
+                public void sendFile(SendableFile file, long position, long count) {
+                    throw new UnsupportedOperationException("file ranges are not sent directly over this connection");
+                }
+            };
+        }
     }
 
     /** What the connection host tracks for a connection served here. */
@@ -81,7 +144,7 @@ final class Http1FastPath implements Supplier<byte[]> {
 
     private final Supplier<byte[]> source;
     private final Responder responder;
-    private final DataWriter writer;
+    private final ResponseSink sink;
     private final PeerInfo remotePeer;
     private final boolean secure;
     private final ConnectionState state;
@@ -92,12 +155,12 @@ final class Http1FastPath implements Supplier<byte[]> {
      * @param first  bytes already read from the connection (they start at a request boundary); may be null
      * @param source the rest of the connection's bytes
      */
-    Http1FastPath(byte[] first, Supplier<byte[]> source, Responder responder, DataWriter writer,
+    Http1FastPath(byte[] first, Supplier<byte[]> source, Responder responder, ResponseSink sink,
                   PeerInfo remotePeer, boolean secure, ConnectionState state) {
         this.pending = first;
         this.source = source;
         this.responder = responder;
-        this.writer = writer;
+        this.sink = sink;
         this.remotePeer = remotePeer;
         this.secure = secure;
         this.state = state;
@@ -226,12 +289,7 @@ final class Http1FastPath implements Supplier<byte[]> {
         }
         String rawPath = ascii(bytes, targetStart, queryStart < 0 ? targetEnd : queryStart);
         String query = queryStart < 0 ? "" : ascii(bytes, queryStart + 1, targetEnd);
-        byte[] response = responder.respond(new SimpleRequest(head, rawPath, query, host), remotePeer, secure);
-        if (response == null) {
-            return -1;
-        }
-        writer.writeNow(BufferData.create(response));
-        return pos;
+        return responder.respond(new SimpleRequest(head, rawPath, query, host), remotePeer, secure, sink) ? pos : -1;
     }
 
     private enum HeaderKind { IGNORED, HOST, KEEP_ALIVE_ONLY, UNSUPPORTED }

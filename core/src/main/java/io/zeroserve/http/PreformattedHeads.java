@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * 200 responses for files held in memory, laid out byte for byte as Helidon's HTTP/1 code writes the response
+ * 200 responses for files of the site, laid out byte for byte as Helidon's HTTP/1 code writes the response
  * {@link ZeroServeHandler} builds for them (Date first, the other fields sorted by name, no Connection field on a
  * keep-alive connection): status line, the current Date, then the file's fields formatted once per site.
  * {@code Http1FastPathTest} holds the two paths to the same bytes.
@@ -21,12 +21,12 @@ final class PreformattedHeads {
 
     private volatile SiteHeads heads;
 
-    /** The whole response: head, and the body unless {@code head}. */
-    byte[] response(Site site, TarEntry entry, boolean head) {
+    /** The response head, followed by the body when {@code headOnly} is false (then the file must be cached). */
+    byte[] response(Site site, TarEntry entry, boolean headOnly) {
         byte[] date = DateTime.http1Bytes(); // "<date>\r\n", renewed by Helidon once a second
         byte[] fields = fieldsAfterDate(site, entry);
         byte[] body = entry.cached();
-        int bodyLength = head ? 0 : body.length;
+        int bodyLength = headOnly ? 0 : body.length;
         byte[] out = new byte[STATUS_AND_DATE_NAME.length + date.length + fields.length + bodyLength];
         int pos = 0;
         System.arraycopy(STATUS_AND_DATE_NAME, 0, out, pos, STATUS_AND_DATE_NAME.length);
@@ -35,7 +35,9 @@ final class PreformattedHeads {
         pos += date.length;
         System.arraycopy(fields, 0, out, pos, fields.length);
         pos += fields.length;
-        System.arraycopy(body, 0, out, pos, bodyLength);
+        if (bodyLength > 0) {
+            System.arraycopy(body, 0, out, pos, bodyLength);
+        }
         return out;
     }
 

@@ -154,47 +154,52 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
 
     /**
      * The fast path's answer ({@link Http1FastPath}): the same 200 response {@link #handle} would give to a plain
-     * GET or HEAD of a file held in memory, preformatted; null whenever anything else could happen (scripts
-     * loaded, a host check that fails, a path that is a 400, a miss, a file too large to cache), so that Helidon
-     * and {@link #handle} decide.
+     * GET or HEAD of a file, from a preformatted head; the body from memory, or for a larger file on a plaintext
+     * connection as a byte range of the tar sent by the transport. Declines (false, nothing written) whenever
+     * anything else could happen: scripts loaded, a host check that fails, a path that is a 400, a miss, a large
+     * file over TLS.
      */
     @Override
-    public byte[] respond(Http1FastPath.SimpleRequest request, PeerInfo remotePeer, boolean secure) {
+    public boolean respond(Http1FastPath.SimpleRequest request, PeerInfo remotePeer, boolean secure,
+                           Http1FastPath.ResponseSink sink) {
         if (scripts != null) {
             ScriptChain chain = scripts.get();
             if (chain != null && !chain.isEmpty()) {
-                return null;
+                return false;
             }
         }
         String host = request.host();
         if (validateHostnames && !HostNames.isValidHostHeader(host)) {
-            return null;
+            return false;
         }
         if (secure && (host == null
                 || io.zeroserve.tls.HostCheck.misdirected(io.zeroserve.tls.TlsPeerInfo.factsOf(remotePeer).sniInner(),
                         host))) {
-            return null;
+            return false;
         }
         RequestPath path = RequestPath.normalize(request.rawPath());
         if (path == null) {
-            return null;
+            return false;
         }
-        byte[] response;
         Site current = site.acquire();
         try {
             TarEntry entry = current.lookup(path);
-            if (entry == null || entry.cached() == null) {
-                return null;
+            boolean fromFile = entry != null && entry.cached() == null && !request.head();
+            if (entry == null || (fromFile && !sink.sendsFiles())) {
+                return false;
             }
-            response = preformatted.response(current, entry, request.head());
+            if (log != null) {
+                log.line("[request] " + Ulid.next() + ": " + (secure ? "https " : "http ")
+                        + Peer.text((java.net.InetSocketAddress) remotePeer.address()) + " " + request.logText());
+            }
+            sink.write(preformatted.response(current, entry, request.head() || fromFile));
+            if (fromFile) {
+                sink.sendFile(current.file(), entry.dataOffset(), entry.size());
+            }
+            return true;
         } finally {
             current.release();
         }
-        if (log != null) {
-            log.line("[request] " + Ulid.next() + ": " + (secure ? "https " : "http ")
-                    + Peer.text((java.net.InetSocketAddress) remotePeer.address()) + " " + request.logText());
-        }
-        return response;
     }
 
     private static void serveFile(ServerRequest req, ServerResponse res, Site site, TarEntry entry, boolean head,

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.helidon.common.buffers.BufferData;
-import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.socket.PeerInfo;
 import io.zeroserve.TestSites;
 import io.zeroserve.ZeroServe;
@@ -46,33 +44,28 @@ class Http1FastPathTest {
         for (String chunk : chunks) {
             source.add(chunk.getBytes(StandardCharsets.ISO_8859_1));
         }
-        Http1FastPath.Responder responder = (request, peer, secure) -> {
+        Http1FastPath.Responder responder = (request, peer, secure, sink) -> {
             asked.add(request);
-            return request.rawPath().startsWith("/miss") ? null : ("<" + request.logText() + ">").getBytes();
-        };
-        DataWriter writer = new DataWriter() {
-            @Override
-            public void write(BufferData... buffers) {
-                for (BufferData buffer : buffers) {
-                    write(buffer);
-                }
+            if (request.rawPath().startsWith("/miss")) {
+                return false;
             }
-
+            sink.write(("<" + request.logText() + ">").getBytes(StandardCharsets.ISO_8859_1));
+            return true;
+        };
+        Http1FastPath.ResponseSink sink = new Http1FastPath.ResponseSink() {
             @Override
-            public void write(BufferData buffer) {
-                byte[] bytes = new byte[buffer.available()];
-                buffer.read(bytes);
+            public void write(byte[] bytes) {
                 written.writeBytes(bytes);
             }
 
             @Override
-            public void writeNow(BufferData... buffers) {
-                write(buffers);
+            public boolean sendsFiles() {
+                return false;
             }
 
             @Override
-            public void writeNow(BufferData buffer) {
-                write(buffer);
+            public void sendFile(io.zeroserve.net.SendableFile file, long position, long count) {
+                throw new AssertionError("not used here");
             }
         };
         Http1FastPath.ConnectionState state = new Http1FastPath.ConnectionState() {
@@ -85,7 +78,7 @@ class Http1FastPathTest {
                 return closing;
             }
         };
-        return new Http1FastPath(null, source::poll, responder, writer, PEER, false, state);
+        return new Http1FastPath(null, source::poll, responder, sink, PEER, false, state);
     }
 
     private static String text(byte[] bytes) {
