@@ -31,31 +31,17 @@ final class Http1FastPath implements Supplier<byte[]> {
     /** Requests longer than this go to Helidon. */
     static final int MAX_REQUEST = 8192;
     private static final byte[] HTTP_11 = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final boolean[] TCHAR = new boolean[128];
-    private static final boolean[] TARGET_CHAR = new boolean[128];
+    /** Header name characters (RFC 9110 token). */
+    private static final boolean[] TCHAR = alphanumericAnd("!#$%&'*+-.^_`|~");
+    /** RFC 3986 path and query characters, without ';' (Helidon reads it as a path parameter) and '#'. */
+    private static final boolean[] TARGET_CHAR = alphanumericAnd("-._~!$&'()*+,=:@/?%");
 
-    static {
-        for (char c = '0'; c <= '9'; c++) {
-            TCHAR[c] = true;
+    private static boolean[] alphanumericAnd(String others) {
+        boolean[] set = new boolean[128];
+        for (int c = 0; c < 128; c++) {
+            set[c] = Character.isLetterOrDigit(c) || others.indexOf(c) >= 0;
         }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TCHAR[c] = true;
-            TCHAR[c - 32] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TCHAR[c] = true;
-        }
-        // RFC 3986 path and query characters, without ';' (Helidon reads it as a path parameter) and '#'.
-        for (char c = '0'; c <= '9'; c++) {
-            TARGET_CHAR[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TARGET_CHAR[c] = true;
-            TARGET_CHAR[c - 32] = true;
-        }
-        for (char c : "-._~!$&'()*+,=:@/?%".toCharArray()) {
-            TARGET_CHAR[c] = true;
-        }
+        return set;
     }
 
     /** One parsed request, handed to the {@link Responder}. */
