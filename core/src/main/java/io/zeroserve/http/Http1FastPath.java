@@ -45,11 +45,46 @@ final class Http1FastPath implements Supplier<byte[]> {
     }
 
     /** One parsed request, handed to the {@link Responder}. */
-    record SimpleRequest(boolean head, String rawPath, String query, String host) {
+    record SimpleRequest(boolean head, String rawPath, String query, String host, byte[] bytes, int fieldsStart,
+                         int fieldsEnd) {
         /** {@code METHOD path[?query]}, as the request log writes it. */
         String logText() {
             return (head ? "HEAD " : "GET ") + (query.isEmpty() ? rawPath : rawPath + "?" + query);
         }
+
+        /** The request target as received: path, and {@code ?query} when there was a {@code ?}. */
+        String target() {
+            return query.isEmpty() ? rawPath : rawPath + "?" + query;
+        }
+
+        /** Each header field in arrival order, value without surrounding whitespace (already validated). */
+        void forEachField(java.util.function.BiConsumer<String, String> to) {
+            int pos = fieldsStart;
+            while (pos < fieldsEnd) {
+                int colon = pos;
+                while (bytes[colon] != ':') {
+                    colon++;
+                }
+                int lineEnd = colon;
+                while (bytes[lineEnd] != '\r') {
+                    lineEnd++;
+                }
+                int valueStart = colon + 1;
+                while (valueStart < lineEnd && (bytes[valueStart] == ' ' || bytes[valueStart] == '\t')) {
+                    valueStart++;
+                }
+                int valueEnd = lineEnd;
+                while (valueEnd > valueStart && (bytes[valueEnd - 1] == ' ' || bytes[valueEnd - 1] == '\t')) {
+                    valueEnd--;
+                }
+                to.accept(ascii(bytes, pos, colon), ascii(bytes, valueStart, valueEnd));
+                pos = lineEnd + 2;
+            }
+        }
+    }
+
+    /** The connection a simple request came on. */
+    record Origin(PeerInfo remotePeer, PeerInfo localPeer, boolean secure) {
     }
 
     /** Decides the response to a simple request and writes it. */
@@ -58,7 +93,7 @@ final class Http1FastPath implements Supplier<byte[]> {
          * Answers {@code request} through {@code sink} (and logs it) and returns true, or returns false without
          * writing anything when the request must go through the full pipeline instead.
          */
-        boolean respond(SimpleRequest request, PeerInfo remotePeer, boolean secure, ResponseSink sink);
+        boolean respond(SimpleRequest request, Origin origin, ResponseSink sink);
     }
 
     /** Where the fast path's responses go. */
@@ -131,8 +166,7 @@ final class Http1FastPath implements Supplier<byte[]> {
     private final Supplier<byte[]> source;
     private final Responder responder;
     private final ResponseSink sink;
-    private final PeerInfo remotePeer;
-    private final boolean secure;
+    private final Origin origin;
     private final ConnectionState state;
     private byte[] pending;
     private boolean handedOver;
@@ -141,14 +175,13 @@ final class Http1FastPath implements Supplier<byte[]> {
      * @param first  bytes already read from the connection (they start at a request boundary); may be null
      * @param source the rest of the connection's bytes
      */
-    Http1FastPath(byte[] first, Supplier<byte[]> source, Responder responder, ResponseSink sink,
-                  PeerInfo remotePeer, boolean secure, ConnectionState state) {
+    Http1FastPath(byte[] first, Supplier<byte[]> source, Responder responder, ResponseSink sink, Origin origin,
+                  ConnectionState state) {
         this.pending = first;
         this.source = source;
         this.responder = responder;
         this.sink = sink;
-        this.remotePeer = remotePeer;
-        this.secure = secure;
+        this.origin = origin;
         this.state = state;
     }
 
@@ -217,6 +250,7 @@ final class Http1FastPath implements Supplier<byte[]> {
         }
         pos += HTTP_11.length;
         String host = null;
+        int fieldsStart = pos;
         // Header fields until the empty line.
         while (true) {
             if (pos + 1 < limit && bytes[pos] == '\r' && bytes[pos + 1] == '\n') {
@@ -275,7 +309,8 @@ final class Http1FastPath implements Supplier<byte[]> {
         }
         String rawPath = ascii(bytes, targetStart, queryStart < 0 ? targetEnd : queryStart);
         String query = queryStart < 0 ? "" : ascii(bytes, queryStart + 1, targetEnd);
-        return responder.respond(new SimpleRequest(head, rawPath, query, host), remotePeer, secure, sink) ? pos : -1;
+        SimpleRequest request = new SimpleRequest(head, rawPath, query, host, bytes, fieldsStart, pos - 2);
+        return responder.respond(request, origin, sink) ? pos : -1;
     }
 
     private enum HeaderKind { IGNORED, HOST, KEEP_ALIVE_ONLY, UNSUPPORTED }

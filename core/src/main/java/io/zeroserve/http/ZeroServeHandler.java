@@ -87,7 +87,7 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
         if (req.isSecure()) {
             String host = header(req, HeaderNames.HOST);
             if (host == null) {
-                host = req.authority(); // HTTP/2 without a Host header: its :authority
+                host = http2Authority(req); // HTTP/2 without a Host header: its :authority
             }
             if (io.zeroserve.tls.HostCheck.misdirected(io.zeroserve.tls.TlsPeerInfo.factsOf(req.remotePeer())
                     .sniInner(), host)) {
@@ -153,21 +153,25 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
     }
 
     /**
-     * The fast path's answer ({@link Http1FastPath}): the same 200 response {@link #handle} would give to a plain
-     * GET or HEAD of a file, from a preformatted head; the body from memory, or for a larger file on a plaintext
-     * connection as a byte range of the tar sent by the transport. Declines (false, nothing written) whenever
-     * anything else could happen: scripts loaded, a host check that fails, a path that is a 400, a miss, a large
-     * file over TLS.
+     * The fast path's answer ({@link Http1FastPath}). With scripts loaded, the whole pipeline of {@link #handle} runs
+     * on the fast path's request and response ({@link FastPathRequest}, {@link FastPathResponse}). Without, the same
+     * 200 response {@link #handle} would give to a plain GET or HEAD of a file comes from a preformatted head; the
+     * body from memory, or for a larger file on a plaintext connection as a byte range of the tar sent by the
+     * transport. That path declines (false, nothing written) whenever anything else could happen: a host check
+     * that fails, a path that is a 400, a miss, a large file over TLS.
      */
     @Override
-    public boolean respond(Http1FastPath.SimpleRequest request, PeerInfo remotePeer, boolean secure,
+    public boolean respond(Http1FastPath.SimpleRequest request, Http1FastPath.Origin origin,
                            Http1FastPath.ResponseSink sink) {
         if (scripts != null) {
             ScriptChain chain = scripts.get();
             if (chain != null && !chain.isEmpty()) {
-                return false;
+                handle(new FastPathRequest(request, origin), new FastPathResponse(sink));
+                return true;
             }
         }
+        boolean secure = origin.secure();
+        PeerInfo remotePeer = origin.remotePeer();
         String host = request.host();
         if (validateHostnames && !HostNames.isValidHostHeader(host)) {
             return false;
@@ -319,6 +323,14 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
         res.header(TEXT_PLAIN);
         ScriptResponses.finish(res, script);
         res.send(status.reasonPhrase().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * The {@code :authority} of an HTTP/2 request, else null. Not asked of HTTP/1 requests: Helidon's HTTP/1
+     * request answers {@code authority()} from the Host field and throws when there is none.
+     */
+    static String http2Authority(ServerRequest req) {
+        return req.prologue().protocolVersion().startsWith("2") ? req.authority() : null;
     }
 
     /**
