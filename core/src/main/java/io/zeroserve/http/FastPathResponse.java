@@ -73,6 +73,13 @@ final class FastPathResponse implements ServerResponse {
         write(out);
     }
 
+    /** Overridden: the interface's default takes its third argument for an end index, not a length. */
+    @Override
+    public void send(byte[] bytes, int position, int length) {
+        send(position == 0 && length == bytes.length ? bytes
+                : java.util.Arrays.copyOfRange(bytes, position, position + length));
+    }
+
     @Override
     public void send(Object entity) {
         if (entity instanceof byte[] bytes) {

@@ -12,11 +12,13 @@ import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
- * Answers the plain requests at the head of an HTTP/1.1 connection without Helidon: a {@code GET} or {@code HEAD}
- * with no body and none of the headers that change a static response. The response head is preformatted per
- * file, so answering costs a parse of the request and one write for a file held in memory, or the head and a
- * {@link Connection#sendFile} of the tar's byte range for a larger one on a plaintext connection. Through
- * Helidon's request and response objects the same response costs noticeably more CPU (perf/RESULTS.md).
+ * Answers the plain requests at the head of an HTTP/1.1 connection without Helidon's HTTP/1 code: a {@code GET} or
+ * {@code HEAD} with no body and no upgrade. The {@link Responder} decides: the server's handler answers a plain
+ * request for a file from a response head preformatted per file (one write for a file held in memory, or the
+ * head and a {@link Connection#sendFile} of the tar's byte range for a larger one on a plaintext connection), and
+ * runs its whole pipeline on light request and response objects for everything else (scripts, conditional and
+ * range requests, errors). Through Helidon's HTTP/1 connection the same responses cost noticeably more CPU
+ * (perf/RESULTS.md).
  *
  * <p>It sits between the socket and Helidon's reader as the byte source. Requests it answers never reach Helidon;
  * at the first request it does not take (another method, a conditional or range header, a request split across
@@ -45,8 +47,11 @@ final class Http1FastPath implements Supplier<byte[]> {
     }
 
     /** One parsed request, handed to the {@link Responder}. */
-    record SimpleRequest(boolean head, String rawPath, String query, String host, byte[] bytes, int fieldsStart,
-                         int fieldsEnd) {
+    /**
+     * @param conditional the request has an {@code If-*} or {@code Range} field: not a plain 200
+     */
+    record SimpleRequest(boolean head, String rawPath, String query, String host, boolean conditional, byte[] bytes,
+                         int fieldsStart, int fieldsEnd) {
         /** {@code METHOD path[?query]}, as the request log writes it. */
         String logText() {
             return (head ? "HEAD " : "GET ") + (query.isEmpty() ? rawPath : rawPath + "?" + query);
@@ -250,6 +255,7 @@ final class Http1FastPath implements Supplier<byte[]> {
         }
         pos += HTTP_11.length;
         String host = null;
+        boolean conditional = false;
         int fieldsStart = pos;
         // Header fields until the empty line.
         while (true) {
@@ -291,6 +297,7 @@ final class Http1FastPath implements Supplier<byte[]> {
             switch (ignoredOrHost(bytes, nameStart, nameEnd)) {
                 case IGNORED -> {
                 }
+                case CONDITIONAL -> conditional = true;
                 case HOST -> {
                     if (host != null) {
                         return -1;
@@ -309,11 +316,12 @@ final class Http1FastPath implements Supplier<byte[]> {
         }
         String rawPath = ascii(bytes, targetStart, queryStart < 0 ? targetEnd : queryStart);
         String query = queryStart < 0 ? "" : ascii(bytes, queryStart + 1, targetEnd);
-        SimpleRequest request = new SimpleRequest(head, rawPath, query, host, bytes, fieldsStart, pos - 2);
+        SimpleRequest request = new SimpleRequest(head, rawPath, query, host, conditional, bytes, fieldsStart,
+                pos - 2);
         return responder.respond(request, origin, sink) ? pos : -1;
     }
 
-    private enum HeaderKind { IGNORED, HOST, KEEP_ALIVE_ONLY, UNSUPPORTED }
+    private enum HeaderKind { IGNORED, HOST, CONDITIONAL, KEEP_ALIVE_ONLY, UNSUPPORTED }
 
     /**
      * What a request header means for a static response. Headers that carry a body, change the connection, ask
@@ -331,8 +339,8 @@ final class Http1FastPath implements Supplier<byte[]> {
             case 't' -> length == 2 || equalsIgnoreCase(bytes, start, end, "transfer-encoding")
                     ? HeaderKind.UNSUPPORTED : HeaderKind.IGNORED; // TE too
             case 'i' -> length > 3 && (bytes[start + 1] | 0x20) == 'f' && bytes[start + 2] == '-'
-                    ? HeaderKind.UNSUPPORTED : HeaderKind.IGNORED; // If-*
-            case 'r' -> equalsIgnoreCase(bytes, start, end, "range") ? HeaderKind.UNSUPPORTED : HeaderKind.IGNORED;
+                    ? HeaderKind.CONDITIONAL : HeaderKind.IGNORED; // If-*
+            case 'r' -> equalsIgnoreCase(bytes, start, end, "range") ? HeaderKind.CONDITIONAL : HeaderKind.IGNORED;
             case 'u' -> equalsIgnoreCase(bytes, start, end, "upgrade") ? HeaderKind.UNSUPPORTED : HeaderKind.IGNORED;
             case 'e' -> equalsIgnoreCase(bytes, start, end, "expect") ? HeaderKind.UNSUPPORTED : HeaderKind.IGNORED;
             case 'p' -> equalsIgnoreCase(bytes, start, end, "proxy-connection")

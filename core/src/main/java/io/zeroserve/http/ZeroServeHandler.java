@@ -43,6 +43,7 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
     private static final Header ACCEPT_RANGES = HeaderValues.createCached(HeaderNames.ACCEPT_RANGES, "bytes");
     private static final int CHUNK = 64 * 1024;
     private static final ArrayBlockingQueue<byte[]> CHUNKS = new ArrayBlockingQueue<>(64);
+    private static final System.Logger LOGGER = System.getLogger(ZeroServeHandler.class.getName());
 
     private final CurrentSite site;
     private final boolean validateHostnames;
@@ -153,23 +154,43 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
     }
 
     /**
-     * The fast path's answer ({@link Http1FastPath}). With scripts loaded, the whole pipeline of {@link #handle} runs
-     * on the fast path's request and response ({@link FastPathRequest}, {@link FastPathResponse}). Without, the same
-     * 200 response {@link #handle} would give to a plain GET or HEAD of a file comes from a preformatted head; the
-     * body from memory, or for a larger file on a plaintext connection as a byte range of the tar sent by the
-     * transport. That path declines (false, nothing written) whenever anything else could happen: a host check
-     * that fails, a path that is a 400, a miss, a large file over TLS.
+     * The fast path's answer ({@link Http1FastPath}): a plain GET or HEAD of a file, with no scripts loaded, gets
+     * its 200 from a preformatted head ({@link #respondPreformatted}); every other request runs the whole pipeline
+     * of {@link #handle} on the fast path's request and response objects ({@link FastPathRequest},
+     * {@link FastPathResponse}), so the answer is the same as through Helidon's HTTP/1 connection.
      */
     @Override
     public boolean respond(Http1FastPath.SimpleRequest request, Http1FastPath.Origin origin,
                            Http1FastPath.ResponseSink sink) {
-        if (scripts != null) {
-            ScriptChain chain = scripts.get();
-            if (chain != null && !chain.isEmpty()) {
-                handle(new FastPathRequest(request, origin), new FastPathResponse(sink));
-                return true;
+        ScriptChain chain = scripts == null ? null : scripts.get();
+        boolean scripted = chain != null && !chain.isEmpty();
+        if (scripted || request.conditional() || !respondPreformatted(request, origin, sink)) {
+            FastPathResponse res = new FastPathResponse(sink);
+            try {
+                handle(new FastPathRequest(request, origin), res);
+            } catch (CloseConnectionException | UncheckedIOException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // A bug of ours: answer as Helidon's error handling does on the general path (500, or a close
+                // when the response has begun), and say where.
+                LOGGER.log(System.Logger.Level.WARNING, "request failed on the HTTP/1.1 fast path", e);
+                if (res.isSent()) {
+                    throw new CloseConnectionException("response failed after it began", e);
+                }
+                error(res, Status.INTERNAL_SERVER_ERROR_500);
             }
         }
+        return true;
+    }
+
+    /**
+     * The 200 response {@link #handle} gives to a plain GET or HEAD of a file, from a preformatted head: the body
+     * from memory, or for a larger file on a plaintext connection as a byte range of the tar sent by the
+     * transport. False, with nothing written, whenever anything else could happen: a host check that fails, a
+     * path that is a 400, a miss, a large file over TLS.
+     */
+    private boolean respondPreformatted(Http1FastPath.SimpleRequest request, Http1FastPath.Origin origin,
+                                        Http1FastPath.ResponseSink sink) {
         boolean secure = origin.secure();
         PeerInfo remotePeer = origin.remotePeer();
         String host = request.host();

@@ -110,9 +110,6 @@ class Http1FastPathTest {
             "GET /a;p HTTP/1.1\r\n\r\n",
             "GET /a#f HTTP/1.1\r\n\r\n",
             "GET /a  HTTP/1.1\r\n\r\n",
-            "GET /a HTTP/1.1\r\nIf-None-Match: \"x\"\r\n\r\n",
-            "GET /a HTTP/1.1\r\nif-modified-since: x\r\n\r\n",
-            "GET /a HTTP/1.1\r\nRange: bytes=0-1\r\n\r\n",
             "GET /a HTTP/1.1\r\nConnection: close\r\n\r\n",
             "GET /a HTTP/1.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n\r\n",
             "GET /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
@@ -138,6 +135,14 @@ class Http1FastPathTest {
             assertEquals("<GET /first>", written.toString(StandardCharsets.ISO_8859_1), request);
             assertEquals("GET /later HTTP/1.1\r\n\r\n", text(path.get()), "after handing over, bytes pass through");
         }
+    }
+
+    @Test
+    void conditionalAndRangeRequestsAreMarked() {
+        Http1FastPath path = fastPath("GET /a HTTP/1.1\r\nIf-None-Match: \"x\"\r\n\r\n"
+                + "GET /b HTTP/1.1\r\nrange: bytes=0-1\r\n\r\nGET /c HTTP/1.1\r\nIfx: 1\r\n\r\n");
+        assertNull(path.get());
+        assertEquals(List.of(true, true, false), asked.stream().map(Http1FastPath.SimpleRequest::conditional).toList());
     }
 
     @Test
@@ -177,7 +182,11 @@ class Http1FastPathTest {
                 + "GET /feed.xml HTTP/1.1\r\n\r\nGET /data.json HTTP/1.1\r\n\r\nGET /blob.bin HTTP/1.1\r\n\r\n",
         "GET /big.bin HTTP/1.1\r\n\r\nGET /hello.txt HTTP/1.1\r\n\r\n",
         "GET /hello.txt HTTP/1.1\r\nIf-None-Match: ETAG\r\n\r\nGET /hello.txt HTTP/1.1\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nRange: bytes=0-2\r\n\r\n",
+        "GET /hello.txt HTTP/1.1\r\nRange: bytes=0-2\r\n\r\nGET /hello.txt HTTP/1.1\r\nRange: bytes=-3\r\n\r\n"
+                + "GET /hello.txt HTTP/1.1\r\nRange: bytes=2-4\r\nIf-Range: ETAG\r\n\r\n"
+                + "GET /big.bin HTTP/1.1\r\nRange: bytes=5-20000\r\n\r\nGET /hello.txt HTTP/1.1\r\nRange: bytes=99-\r\n\r\n",
+        "GET /hello.txt HTTP/1.1\r\nIf-Modified-Since: Mon, 01 Jan 2024 00:00:00 GMT\r\n\r\n"
+                + "HEAD /hello.txt HTTP/1.1\r\nIf-None-Match: ETAG\r\n\r\n",
         "GET /../etc/passwd HTTP/1.1\r\n\r\n",
         "GET /.zeroserve/secret.txt HTTP/1.1\r\n\r\nGET /nope HTTP/1.1\r\n\r\n",
         "POST /hello.txt HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET /hello.txt HTTP/1.1\r\n\r\n",
