@@ -54,7 +54,6 @@ public final class Translator {
     public static final int HUGE_METHOD_LIMIT = 7999;
     private static final System.Logger LOG = System.getLogger("io.zeroserve.ebpf.jit");
     private static final long BASE = Layout.GUEST_BASE;
-    private static final long MIN = Long.MIN_VALUE;
     /**
      * Instructions a loop may run between two epoch comparisons: about 0.1-0.3 ms of guest work, well under the
      * 2 ms slice, so a tick is noticed late by a fraction of a slice at most.
@@ -772,18 +771,14 @@ public final class Translator {
                     return;
                 }
                 cob.lload(slot[dst]);
+                src64(op, src, imm);
                 if (unsigned) {
-                    cob.loadConstant(MIN).ladd();
-                }
-                if ((op & X) != 0) {
-                    cob.lload(slot[src]);
-                    if (unsigned) {
-                        cob.loadConstant(MIN).ladd();
-                    }
+                    // An intrinsic: C2 compares unsigned directly (cmp; ja) instead of biasing both sides.
+                    cob.invokestatic(ConstantDescs.CD_Long, "compareUnsigned",
+                            MethodTypeDesc.of(CD_int, CD_long, CD_long));
                 } else {
-                    cob.loadConstant(unsigned ? imm + MIN : (long) imm);
+                    cob.lcmp();
                 }
-                cob.lcmp();
                 switch (c) {
                     case JEQ -> cob.ifeq(t);
                     case JNE -> cob.ifne(t);
@@ -802,16 +797,17 @@ public final class Translator {
                 cob.iand().ifne(t);
                 return;
             }
+            src32(op, src, imm);
             if (unsigned) {
-                cob.loadConstant(Integer.MIN_VALUE).iadd();
-            }
-            if ((op & X) != 0) {
-                cob.lload(slot[src]).l2i();
-                if (unsigned) {
-                    cob.loadConstant(Integer.MIN_VALUE).iadd();
+                cob.invokestatic(ConstantDescs.CD_Integer, "compareUnsigned",
+                        MethodTypeDesc.of(CD_int, CD_int, CD_int));
+                switch (c) {
+                    case JGT -> cob.ifgt(t);
+                    case JGE -> cob.ifge(t);
+                    case JLT -> cob.iflt(t);
+                    default -> cob.ifle(t);
                 }
-            } else {
-                cob.loadConstant(unsigned ? imm + Integer.MIN_VALUE : imm);
+                return;
             }
             switch (c) {
                 case JEQ -> cob.if_icmpeq(t);
@@ -836,17 +832,15 @@ public final class Translator {
                 return;
             }
             Label fault = cob.newLabel();
-            cob.lload(slot[base]);
-            if (off != 0) {
-                cob.loadConstant((long) off).ladd();
-            }
-            cob.dup2().lstore(tmp);
-            // (addr - BASE) unsigned > limit - width  <=>  (addr - BASE + MIN) signed > (limit - width + MIN)
-            cob.loadConstant(MIN - BASE).ladd().loadConstant(limit - width + MIN).lcmp().ifgt(fault);
-            cob.lload(tmp).loadConstant(BASE).lsub().l2i().istore(idx);
+            // tmp = addr - BASE; fault unless tmp <= limit - width, unsigned (lea, cmp imm32, ja).
+            cob.lload(slot[base]).loadConstant((long) off - BASE).ladd().dup2().lstore(tmp)
+                    .loadConstant(limit - width)
+                    .invokestatic(ConstantDescs.CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long))
+                    .ifgt(fault);
+            cob.lload(tmp).l2i().istore(idx);
             cold.add(() -> {
                 cob.labelBinding(fault);
-                cob.aload(0).loadConstant(pc).lload(tmp).loadConstant(width)
+                cob.aload(0).loadConstant(pc).lload(tmp).loadConstant(BASE).ladd().loadConstant(width)
                         .invokevirtual(CD_CTX, store ? "storeFault" : "loadFault", MT_FAULT).athrow();
             });
             if (store) {
