@@ -519,7 +519,7 @@ public final class Translator {
                 }
                 Label bad = cob.newLabel();
                 // r10 never changes within a function and the prologue proved its frame lies inside the stack.
-                cob.lload(slot[10]).loadConstant(BASE).lsub().l2i().istore(fpIdx);
+                frameIndex();
                 cob.iload(2).lookupswitch(bad, cases);
                 cold.add(() -> {
                     cob.labelBinding(bad);
@@ -529,7 +529,7 @@ public final class Translator {
             } else {
                 prologue(cob, f, 11);
                 cob.aload(0).getfield(CD_CTX, "mem", CD_BYTES).astore(mem);
-                cob.lload(slot[10]).loadConstant(BASE).lsub().l2i().istore(fpIdx);
+                frameIndex();
                 for (int r : new int[] {0, 6, 7, 8, 9}) {
                     cob.loadConstant(0L).lstore(slot[r]);
                 }
@@ -567,6 +567,16 @@ public final class Translator {
                 storeRegs();
                 cob.loadConstant(e.getKey()).ireturn();
             }
+        }
+
+        /**
+         * fpIdx = r10 - BASE, masked to the stack's index range: a no-op on the value (the prologue proved the frame
+         * lies inside the stack), but it tells C2 that fpIdx + off cannot overflow, so a frame access addresses as
+         * [mem + fpIdx + off] instead of keeping one hoisted index per stack slot live in a register.
+         */
+        private void frameIndex() {
+            int mask = (Integer.highestOneBit(image.stackBytes()) << 1) - 1;
+            cob.lload(slot[10]).loadConstant(BASE).lsub().l2i().loadConstant(mask).iand().istore(fpIdx);
         }
 
         private void storeRegs() {
