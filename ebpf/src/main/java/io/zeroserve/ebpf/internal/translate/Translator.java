@@ -75,6 +75,14 @@ public final class Translator {
     static final MethodTypeDesc MT_FN = MethodTypeDesc.of(CD_long, CD_CTX, CD_long, CD_long, CD_long, CD_long,
             CD_long, CD_long);
     static final MethodTypeDesc MT_REGION = MethodTypeDesc.of(CD_int, CD_CTX, CD_LONGS, CD_int);
+    static final MethodTypeDesc MT_RESUME = MethodTypeDesc.of(CD_long, CD_CTX, CD_int, CD_long, CD_long, CD_long,
+            CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long);
+    /** {@code resume(ctx, fn, pc, r0..r10)}: the entry to every function's {@code k<fn>}. */
+    static final MethodTypeDesc MT_RESUME_ANY = MT_RESUME.insertParameterTypes(1, CD_int);
+    static final ClassDesc CD_MH = ClassDesc.of("java.lang.invoke.MethodHandle");
+    /** Most continuations per function, and most estimated bytecode they may add up to. */
+    private static final int MAX_CONTINUATIONS = 32;
+    private static final int CONTINUATION_BUDGET = 256 * 1024;
     static final MethodTypeDesc MT_CALL = MethodTypeDesc.of(CD_long, CD_CTX, CD_int, CD_long, CD_long, CD_long,
             CD_long, CD_long, CD_long);
     static final MethodTypeDesc MT_INTERP = MethodTypeDesc.of(CD_long, CD_int, CD_long, CD_long, CD_long, CD_long,
@@ -95,10 +103,21 @@ public final class Translator {
     private Report report;
 
     private final int forceRegionBytes;
+    /** Instructions between epoch comparisons; a test knob can make it tiny (then every exhaustion preempts). */
+    private final int fuel;
+    private final boolean preemptOnEveryRefill;
+    /** Functions whose loop headers cannot leave through continuations: they call the poll in place. */
+    private final java.util.Set<Integer> noContinuations = new TreeSet<>();
 
     private Translator(ProgramImage image, int forceRegionBytes) {
+        this(image, forceRegionBytes, 0);
+    }
+
+    private Translator(ProgramImage image, int forceRegionBytes, int testFuel) {
         this.image = image;
         this.forceRegionBytes = forceRegionBytes;
+        this.fuel = testFuel > 0 ? testFuel : FUEL;
+        this.preemptOnEveryRefill = testFuel > 0;
         this.program = image.program();
         this.code = program.object().code();
     }
@@ -110,7 +129,17 @@ public final class Translator {
     /** Translates and also returns what was generated. */
     public static Map.Entry<Engine, Report> translateWithReport(ProgramImage image, int forceRegionBytes,
                                                                java.util.Set<Integer> interpretFunctions) {
-        Translator t = new Translator(image, forceRegionBytes);
+        return translateWithReport(image, forceRegionBytes, interpretFunctions, 0);
+    }
+
+    /**
+     * As above; a positive {@code testFuel} replaces {@link #FUEL} and makes every exhaustion of it a preemption
+     * (tests use it to send loops through their continuations on every few iterations).
+     */
+    public static Map.Entry<Engine, Report> translateWithReport(ProgramImage image, int forceRegionBytes,
+                                                               java.util.Set<Integer> interpretFunctions,
+                                                               int testFuel) {
+        Translator t = new Translator(image, forceRegionBytes, testFuel);
         for (int fn : interpretFunctions) {
             t.fallback.put(fn, "requested by the loader configuration");
         }
@@ -151,6 +180,10 @@ public final class Translator {
                 sizes.put(name, len);
                 if (len > HUGE_METHOD_LIMIT && (name.startsWith("f") || name.startsWith("r"))) {
                     changed |= shrink(name);
+                } else if (len > HUGE_METHOD_LIMIT && name.matches("c\\d+_\\d+")) {
+                    // A continuation is the whole function plus register transfers: it may just miss the limit.
+                    noContinuations.add(Integer.parseInt(name.substring(1, name.indexOf('_'))));
+                    changed = true;
                 }
             }
             if (changed) {
@@ -158,8 +191,10 @@ public final class Translator {
             }
             try {
                 MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
-                Engine e = (Engine) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class))
-                        .invoke();
+                Class<?> cls = lookup.lookupClass();
+                lookup.findStaticSetter(cls, "resumeHandle", java.lang.invoke.MethodHandle.class)
+                        .invoke(lookup.findStatic(cls, "resume", MT_RESUME_ANY.resolveConstantDesc(lookup)));
+                Engine e = (Engine) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
                 report = new Report(lookup.lookupClass().getName(), Map.copyOf(fallback), Map.copyOf(plan),
                         Map.copyOf(sizes));
                 return e;
@@ -272,6 +307,34 @@ public final class Translator {
             clb.withInterfaceSymbols(CD_ENGINE);
             clb.withMethodBody("<init>", MethodTypeDesc.of(CD_void), ClassFile.ACC_PUBLIC, cob -> cob.aload(0)
                     .invokespecial(CD_Object, "<init>", MethodTypeDesc.of(CD_void)).return_());
+            // Preemption exits reach k<fn> through a method handle in a non-final field: C2 cannot inline through
+            // it, so the exits stay small cold returns (inlining k's loop and poll there made loops ~25 % slower).
+            clb.withField("resumeHandle", CD_MH, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC);
+            clb.withMethodBody("resume", MT_RESUME_ANY, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, cob -> {
+                Label dflt = cob.newLabel();
+                List<SwitchCase> cases = new ArrayList<>();
+                List<Integer> fnsWithK = new ArrayList<>();
+                for (Function f : fns) {
+                    if (!continuations(f).isEmpty()) {
+                        Label l = cob.newLabel();
+                        cases.add(SwitchCase.of(f.index(), l));
+                        fnsWithK.add(f.index());
+                    }
+                }
+                cob.iload(1).lookupswitch(dflt, cases);
+                for (int i = 0; i < cases.size(); i++) {
+                    cob.labelBinding(cases.get(i).target());
+                    cob.aload(0).iload(2);
+                    for (int r = 0; r <= 10; r++) {
+                        cob.lload(3 + 2 * r);
+                    }
+                    cob.invokestatic(self, "k" + fnsWithK.get(i), MT_RESUME).lreturn();
+                }
+                cob.labelBinding(dflt);
+                ClassDesc ise = ClassDesc.of(IllegalStateException.class.getName());
+                cob.new_(ise).dup().loadConstant("no continuations for this function")
+                        .invokespecial(ise, "<init>", MethodTypeDesc.of(CD_void, ConstantDescs.CD_String)).athrow();
+            });
             clb.withMethodBody("call", MT_CALL, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, cob -> {
                 Label dflt = cob.newLabel();
                 List<SwitchCase> cases = new ArrayList<>();
@@ -309,6 +372,17 @@ public final class Translator {
                     if (regions == null) {
                         clb.withMethodBody("f" + f.index(), MT_FN, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
                                 cob -> new FunctionEmitter(self, f, f.start(), f.end(), false, null, cob).emit());
+                        List<Integer> headers = continuations(f);
+                        if (!headers.isEmpty()) {
+                            clb.withMethodBody("k" + f.index(), MT_RESUME,
+                                    ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                                    cob -> emitResume(self, f, headers, cob));
+                            for (int h : headers) {
+                                clb.withMethodBody("c" + f.index() + "_" + h, MT_REGION,
+                                        ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                                        cob -> new FunctionEmitter(self, f, h, cob).emit());
+                            }
+                        }
                     } else {
                         clb.withMethodBody("f" + f.index(), MT_FN, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
                                 cob -> emitDispatcher(self, f, regions, cob));
@@ -392,6 +466,148 @@ public final class Translator {
         cob.aload(regs).loadConstant(0).laload().lreturn();
     }
 
+    /**
+     * The loop headers of a function in one method, each of which gets a continuation: empty when the function is
+     * split, interpreted, has no loops, or its continuations would be too many or too big (its loop headers then
+     * call the poll in place, which is correct but keeps C2 from optimising the loops as well).
+     */
+    private List<Integer> continuations(Function f) {
+        List<Integer> headers = new ArrayList<>();
+        if (plan.get(f.index()) != null || fallback.containsKey(f.index()) || noContinuations.contains(f.index())) {
+            return headers;
+        }
+        for (int pc = f.start(); pc < f.end(); pc++) {
+            long w = code[pc];
+            int op = Insn.opcode(w);
+            if (isJump(op)) {
+                int t = pc + 1 + (op == (JMP32 | JA) ? Insn.imm(w) : Insn.off(w));
+                if (t <= pc && !headers.contains(t)) {
+                    headers.add(t);
+                }
+            }
+            if (op == LDDW) {
+                pc++;
+            }
+        }
+        if (headers.size() > MAX_CONTINUATIONS
+                || (long) headers.size() * estimate(f.start(), f.end()) > CONTINUATION_BUDGET) {
+            return List.of();
+        }
+        headers.sort(null);
+        return headers;
+    }
+
+    /**
+     * {@code k<fn>(ctx, pc, r0..r10)}: where a loop of a function left its method because the epoch moved. Polls (yield,
+     * throttle, budget), then runs the continuation for {@code pc}; a continuation returns -1 when the function
+     * exits (r0 in regs[0]) or the loop header where it was preempted again. One frame, however many preemptions.
+     */
+    private void emitResume(ClassDesc self, Function f, List<Integer> headers, CodeBuilder cob) {
+        final int pcLocal = 1, regs = 24;
+        cob.loadConstant(11).newarray(TypeKind.LONG).astore(regs);
+        for (int r = 0; r <= 10; r++) {
+            cob.aload(regs).loadConstant(r).lload(2 + 2 * r).lastore();
+        }
+        Label loop = cob.newLabel();
+        Label bad = cob.newLabel();
+        Label next = cob.newLabel();
+        cob.labelBinding(loop);
+        cob.aload(0).iload(pcLocal).invokevirtual(CD_CTX, "poll", MethodTypeDesc.of(CD_void, CD_int));
+        List<SwitchCase> cases = new ArrayList<>();
+        List<Label> labels = new ArrayList<>();
+        for (int h : headers) {
+            Label l = cob.newLabel();
+            labels.add(l);
+            cases.add(SwitchCase.of(h, l));
+        }
+        cob.iload(pcLocal).lookupswitch(bad, cases);
+        for (int i = 0; i < headers.size(); i++) {
+            cob.labelBinding(labels.get(i));
+            cob.aload(0).aload(regs).iload(pcLocal)
+                    .invokestatic(self, "c" + f.index() + "_" + headers.get(i), MT_REGION)
+                    .istore(pcLocal).goto_(next);
+        }
+        cob.labelBinding(next);
+        cob.iload(pcLocal).ifge(loop);
+        cob.aload(regs).loadConstant(0).laload().lreturn();
+        cob.labelBinding(bad);
+        ClassDesc ise = ClassDesc.of(IllegalStateException.class.getName());
+        cob.new_(ise).dup().loadConstant("no continuation at this pc")
+                .invokespecial(ise, "<init>", MethodTypeDesc.of(CD_void, ConstantDescs.CD_String)).athrow();
+    }
+
+    private final Map<Integer, int[]> liveness = new HashMap<>();
+
+    /**
+     * Per instruction of {@code f}, the registers live before it (bit r), by backward dataflow; r10 always. A
+     * preemption exit hands over only these, so registers that are dead at a loop header (temporaries the body
+     * overwrites before reading) are not kept alive across the whole loop just for the rare exit.
+     * Over-approximates where unsure: atomics and calls kill nothing.
+     */
+    int[] liveIn(Function f) {
+        return liveness.computeIfAbsent(f.index(), k -> {
+            int n = f.end() - f.start();
+            int[] in = new int[n];
+            boolean changed = true;
+            while (changed) {
+                changed = false;
+                for (int pc = f.end() - 1; pc >= f.start(); pc--) {
+                    if (pc > f.start() && Insn.opcode(code[pc - 1]) == LDDW) {
+                        continue; // second slot of lddw
+                    }
+                    long w = code[pc];
+                    int op = Insn.opcode(w), dst = Insn.dst(w), src = Insn.src(w);
+                    int next = op == LDDW ? pc + 2 : pc + 1;
+                    int out = 0;
+                    if (fallsThrough(op) && next < f.end()) {
+                        out |= in[next - f.start()];
+                    }
+                    if (isJump(op)) {
+                        int t = next + (op == (JMP32 | JA) ? Insn.imm(w) : Insn.off(w));
+                        if (t >= f.start() && t < f.end()) {
+                            out |= in[t - f.start()];
+                        }
+                    }
+                    int use = 0, def = 0;
+                    boolean x = (op & X) != 0;
+                    switch (cls(op)) {
+                        case ALU, ALU64 -> {
+                            if (code(op) == MOV) {
+                                use = x ? 1 << src : 0;
+                            } else {
+                                use = (1 << dst) | (x && code(op) != END && code(op) != NEG ? 1 << src : 0);
+                            }
+                            def = 1 << dst;
+                        }
+                        case LD -> def = 1 << dst;
+                        case LDX -> {
+                            use = 1 << src;
+                            def = 1 << dst;
+                        }
+                        case ST -> use = 1 << dst;
+                        case STX -> use = (1 << dst) | (1 << src) | (mode(op) == ATOMIC ? 1 : 0);
+                        default -> {
+                            if (op == CALL_OP) {
+                                use = 0b111110;
+                                def = 1;
+                            } else if (op == EXIT_OP) {
+                                use = 1;
+                            } else if (code(op) != JA) {
+                                use = (1 << dst) | (x ? 1 << src : 0);
+                            }
+                        }
+                    }
+                    int live = use | (out & ~def) | (1 << 10);
+                    if (live != in[pc - f.start()]) {
+                        in[pc - f.start()] = live;
+                        changed = true;
+                    }
+                }
+            }
+            return in;
+        });
+    }
+
     /** Stack-overflow check and the function-entry epoch check; {@code fpLocal} holds r10. */
     private void prologue(CodeBuilder cob, Function f, int fpLocal) {
         Label ok = cob.newLabel();
@@ -432,9 +648,27 @@ public final class Translator {
         private final Map<Integer, Label> exits = new TreeMap<>();
         private final long loadLimit;
         private final long storeLimit;
+        /** For a continuation: the loop header it starts at; -1 otherwise. */
+        private final int contEntry;
+        /** Loop headers leave the method when the epoch moved (to k<fn> or, in a continuation, by returning). */
+        private final boolean resumable;
+        private final Label[] afterCheck;
+
+        /** The continuation of function {@code f} at loop header {@code entry}: the whole function, one entry. */
+        FunctionEmitter(ClassDesc self, Function f, int entry, CodeBuilder cob) {
+            this(self, f, f.start(), f.end(), true, null, cob, entry);
+        }
 
         FunctionEmitter(ClassDesc self, Function f, int from, int to, boolean region, List<int[]> regions,
                         CodeBuilder cob) {
+            this(self, f, from, to, region, regions, cob, -1);
+        }
+
+        private FunctionEmitter(ClassDesc self, Function f, int from, int to, boolean region, List<int[]> regions,
+                                CodeBuilder cob, int contEntry) {
+            this.contEntry = contEntry;
+            this.resumable = contEntry >= 0 || (!region && !continuations(f).isEmpty());
+            this.afterCheck = new Label[to - from];
             this.self = self;
             this.f = f;
             this.from = from;
@@ -501,8 +735,17 @@ public final class Translator {
         }
 
         void emit() {
-            cob.loadConstant(FUEL).istore(fuel); // first: region entries jump straight to loop headers
-            if (region) {
+            cob.loadConstant(Translator.this.fuel).istore(fuel); // first: region entries jump to loop headers
+            if (contEntry >= 0) {
+                cob.aload(0).getfield(CD_CTX, "mem", CD_BYTES).astore(mem);
+                for (int r = 0; r <= 10; r++) {
+                    cob.aload(1).loadConstant(r).laload().lstore(slot[r]);
+                }
+                frameIndex();
+                // Past the header's own check: the run just polled, and a tiny test fuel must still make progress.
+                afterCheck[contEntry - from] = cob.newLabel();
+                cob.goto_(afterCheck[contEntry - from]);
+            } else if (region) {
                 cob.aload(0).getfield(CD_CTX, "mem", CD_BYTES).astore(mem);
                 for (int r = 0; r <= 10; r++) {
                     cob.aload(1).loadConstant(r).laload().lstore(slot[r]);
@@ -541,9 +784,31 @@ public final class Translator {
                     // epoch (a memory load) and refill. Keeps the common back-edge free of memory accesses.
                     Label skip = cob.newLabel();
                     cob.iload(fuel).loadConstant(loopLength[pc - from]).isub().dup().istore(fuel).ifge(skip);
-                    epochCheck(cob, pc);
-                    cob.loadConstant(FUEL).istore(fuel);
+                    if (resumable) {
+                        // The epoch moved: leave the loop by a return, not a call, so the loop body stays free
+                        // of calls (a call there makes C2 spill the registers live across it and stops it from
+                        // unrolling). The run polls outside and resumes in this header's continuation.
+                        Label preempt = cob.newLabel();
+                        if (preemptOnEveryRefill) {
+                            cob.goto_(preempt);
+                        } else {
+                            cob.getstatic(CD_EPOCH, "ticks", CD_long).aload(0).getfield(CD_CTX, "epochSeen", CD_long)
+                                    .lcmp().ifne(preempt);
+                            cob.loadConstant(Translator.this.fuel).istore(fuel);
+                        }
+                        int at = pc;
+                        cold.add(() -> {
+                            cob.labelBinding(preempt);
+                            leave(at);
+                        });
+                    } else {
+                        epochCheck(cob, pc);
+                        cob.loadConstant(Translator.this.fuel).istore(fuel);
+                    }
                     cob.labelBinding(skip);
+                    if (afterCheck[pc - from] != null) {
+                        cob.labelBinding(afterCheck[pc - from]);
+                    }
                 }
                 long w = code[pc];
                 if (Insn.opcode(w) == LDDW) {
@@ -577,6 +842,30 @@ public final class Translator {
         private void frameIndex() {
             int mask = (Integer.highestOneBit(image.stackBytes()) << 1) - 1;
             cob.lload(slot[10]).loadConstant(BASE).lsub().l2i().loadConstant(mask).iand().istore(fpIdx);
+        }
+
+        /** Leaves for a preemption at loop header {@code pc}, to be resumed in its continuation. */
+        private void leave(int pc) {
+            int live = liveIn(f)[pc - f.start()];
+            if (contEntry >= 0) {
+                for (int r = 0; r <= 10; r++) {
+                    if ((live & (1 << r)) != 0) {
+                        cob.aload(1).loadConstant(r).lload(slot[r]).lastore();
+                    }
+                }
+                cob.loadConstant(pc).ireturn();
+                return;
+            }
+            // Registers as arguments: nothing is live across this call (an allocation here would be a call too).
+            cob.getstatic(self, "resumeHandle", CD_MH).aload(0).loadConstant(f.index()).loadConstant(pc);
+            for (int r = 0; r <= 10; r++) {
+                if ((live & (1 << r)) != 0) {
+                    cob.lload(slot[r]);
+                } else {
+                    cob.lconst_0();
+                }
+            }
+            cob.invokevirtual(CD_MH, "invokeExact", MT_RESUME_ANY).lreturn();
         }
 
         private void storeRegs() {
