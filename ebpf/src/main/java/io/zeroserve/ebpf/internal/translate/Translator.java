@@ -77,9 +77,12 @@ public final class Translator {
     static final MethodTypeDesc MT_REGION = MethodTypeDesc.of(CD_int, CD_CTX, CD_LONGS, CD_int);
     static final MethodTypeDesc MT_RESUME = MethodTypeDesc.of(CD_long, CD_CTX, CD_int, CD_long, CD_long, CD_long,
             CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long);
-    /** {@code resume(ctx, fn, pc, r0..r10)}: the entry to every function's {@code k<fn>}. */
-    static final MethodTypeDesc MT_RESUME_ANY = MT_RESUME.insertParameterTypes(1, CD_int);
-    static final ClassDesc CD_MH = ClassDesc.of("java.lang.invoke.MethodHandle");
+    /**
+     * Never-taken cases that pad each {@code k<fn>} past C2's FreqInlineSize (325 bytecode bytes by default), so
+     * C2 does not inline it into the exits: a direct call out of the exit keeps the loops' register allocation as
+     * if the exit were not there (inlined, or through a method handle, matmul ran 20-30 % slower).
+     */
+    private static final int RESUME_PADDING_CASES = 48;
     /** Most continuations per function, and most estimated bytecode they may add up to. */
     private static final int MAX_CONTINUATIONS = 32;
     private static final int CONTINUATION_BUDGET = 256 * 1024;
@@ -103,9 +106,8 @@ public final class Translator {
     private Report report;
 
     private final int forceRegionBytes;
-    /** Instructions between epoch comparisons; a test knob can make it tiny (then every exhaustion preempts). */
+    /** Instructions a loop runs between preemption exits; a test knob can make it tiny. */
     private final int fuel;
-    private final boolean preemptOnEveryRefill;
     /** Functions whose loop headers cannot leave through continuations: they call the poll in place. */
     private final java.util.Set<Integer> noContinuations = new TreeSet<>();
 
@@ -117,7 +119,6 @@ public final class Translator {
         this.image = image;
         this.forceRegionBytes = forceRegionBytes;
         this.fuel = testFuel > 0 ? testFuel : FUEL;
-        this.preemptOnEveryRefill = testFuel > 0;
         this.program = image.program();
         this.code = program.object().code();
     }
@@ -133,8 +134,8 @@ public final class Translator {
     }
 
     /**
-     * As above; a positive {@code testFuel} replaces {@link #FUEL} and makes every exhaustion of it a preemption
-     * (tests use it to send loops through their continuations on every few iterations).
+     * As above; a positive {@code testFuel} replaces {@link #FUEL} (tests use it to send loops through their
+     * continuations every few iterations).
      */
     public static Map.Entry<Engine, Report> translateWithReport(ProgramImage image, int forceRegionBytes,
                                                                java.util.Set<Integer> interpretFunctions,
@@ -192,8 +193,6 @@ public final class Translator {
             try {
                 MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
                 Class<?> cls = lookup.lookupClass();
-                lookup.findStaticSetter(cls, "resumeHandle", java.lang.invoke.MethodHandle.class)
-                        .invoke(lookup.findStatic(cls, "resume", MT_RESUME_ANY.resolveConstantDesc(lookup)));
                 Engine e = (Engine) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
                 report = new Report(lookup.lookupClass().getName(), Map.copyOf(fallback), Map.copyOf(plan),
                         Map.copyOf(sizes));
@@ -307,34 +306,6 @@ public final class Translator {
             clb.withInterfaceSymbols(CD_ENGINE);
             clb.withMethodBody("<init>", MethodTypeDesc.of(CD_void), ClassFile.ACC_PUBLIC, cob -> cob.aload(0)
                     .invokespecial(CD_Object, "<init>", MethodTypeDesc.of(CD_void)).return_());
-            // Preemption exits reach k<fn> through a method handle in a non-final field: C2 cannot inline through
-            // it, so the exits stay small cold returns (inlining k's loop and poll there made loops ~25 % slower).
-            clb.withField("resumeHandle", CD_MH, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC);
-            clb.withMethodBody("resume", MT_RESUME_ANY, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, cob -> {
-                Label dflt = cob.newLabel();
-                List<SwitchCase> cases = new ArrayList<>();
-                List<Integer> fnsWithK = new ArrayList<>();
-                for (Function f : fns) {
-                    if (!continuations(f).isEmpty()) {
-                        Label l = cob.newLabel();
-                        cases.add(SwitchCase.of(f.index(), l));
-                        fnsWithK.add(f.index());
-                    }
-                }
-                cob.iload(1).lookupswitch(dflt, cases);
-                for (int i = 0; i < cases.size(); i++) {
-                    cob.labelBinding(cases.get(i).target());
-                    cob.aload(0).iload(2);
-                    for (int r = 0; r <= 10; r++) {
-                        cob.lload(3 + 2 * r);
-                    }
-                    cob.invokestatic(self, "k" + fnsWithK.get(i), MT_RESUME).lreturn();
-                }
-                cob.labelBinding(dflt);
-                ClassDesc ise = ClassDesc.of(IllegalStateException.class.getName());
-                cob.new_(ise).dup().loadConstant("no continuations for this function")
-                        .invokespecial(ise, "<init>", MethodTypeDesc.of(CD_void, ConstantDescs.CD_String)).athrow();
-            });
             clb.withMethodBody("call", MT_CALL, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, cob -> {
                 Label dflt = cob.newLabel();
                 List<SwitchCase> cases = new ArrayList<>();
@@ -512,7 +483,11 @@ public final class Translator {
         Label bad = cob.newLabel();
         Label next = cob.newLabel();
         cob.labelBinding(loop);
+        Label polled = cob.newLabel();
+        cob.getstatic(CD_EPOCH, "ticks", CD_long).aload(0).getfield(CD_CTX, "epochSeen", CD_long).lcmp()
+                .ifeq(polled);
         cob.aload(0).iload(pcLocal).invokevirtual(CD_CTX, "poll", MethodTypeDesc.of(CD_void, CD_int));
+        cob.labelBinding(polled);
         List<SwitchCase> cases = new ArrayList<>();
         List<Label> labels = new ArrayList<>();
         for (int h : headers) {
@@ -520,6 +495,10 @@ public final class Translator {
             labels.add(l);
             cases.add(SwitchCase.of(h, l));
         }
+        for (int i = 0; i < RESUME_PADDING_CASES; i++) {
+            cases.add(SwitchCase.of(Integer.MIN_VALUE + i, bad)); // pcs are never negative
+        }
+        cases.sort(java.util.Comparator.comparingInt(SwitchCase::caseValue));
         cob.iload(pcLocal).lookupswitch(bad, cases);
         for (int i = 0; i < headers.size(); i++) {
             cob.labelBinding(labels.get(i));
@@ -785,17 +764,12 @@ public final class Translator {
                     Label skip = cob.newLabel();
                     cob.iload(fuel).loadConstant(loopLength[pc - from]).isub().dup().istore(fuel).ifge(skip);
                     if (resumable) {
-                        // The epoch moved: leave the loop by a return, not a call, so the loop body stays free
-                        // of calls (a call there makes C2 spill the registers live across it and stops it from
-                        // unrolling). The run polls outside and resumes in this header's continuation.
+                        // Out of fuel: leave the loop by a return, not a call, so the loop body holds neither a
+                        // call (C2 spills the registers live across one and does not unroll) nor the volatile
+                        // epoch load; k<fn> compares the epoch, polls if it moved, and resumes in this header's
+                        // continuation. Exits depend on instruction counts only, so profiles see them as rare.
                         Label preempt = cob.newLabel();
-                        if (preemptOnEveryRefill) {
-                            cob.goto_(preempt);
-                        } else {
-                            cob.getstatic(CD_EPOCH, "ticks", CD_long).aload(0).getfield(CD_CTX, "epochSeen", CD_long)
-                                    .lcmp().ifne(preempt);
-                            cob.loadConstant(Translator.this.fuel).istore(fuel);
-                        }
+                        cob.goto_(preempt);
                         int at = pc;
                         cold.add(() -> {
                             cob.labelBinding(preempt);
@@ -857,7 +831,7 @@ public final class Translator {
                 return;
             }
             // Registers as arguments: nothing is live across this call (an allocation here would be a call too).
-            cob.getstatic(self, "resumeHandle", CD_MH).aload(0).loadConstant(f.index()).loadConstant(pc);
+            cob.aload(0).loadConstant(pc);
             for (int r = 0; r <= 10; r++) {
                 if ((live & (1 << r)) != 0) {
                     cob.lload(slot[r]);
@@ -865,7 +839,7 @@ public final class Translator {
                     cob.lconst_0();
                 }
             }
-            cob.invokevirtual(CD_MH, "invokeExact", MT_RESUME_ANY).lreturn();
+            cob.invokestatic(self, "k" + f.index(), MT_RESUME).lreturn();
         }
 
         private void storeRegs() {
