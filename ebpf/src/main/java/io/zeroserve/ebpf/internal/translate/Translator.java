@@ -469,9 +469,10 @@ public final class Translator {
     }
 
     /**
-     * {@code k<fn>(ctx, pc, r0..r10)}: where a loop of a function left its method because the epoch moved. Polls (yield,
-     * throttle, budget), then runs the continuation for {@code pc}; a continuation returns -1 when the function
-     * exits (r0 in regs[0]) or the loop header where it was preempted again. One frame, however many preemptions.
+     * {@code k<fn>(ctx, pc, r0..r10)}: where a loop of a function goes when its fuel runs out. Polls (yield,
+     * throttle, budget) if the epoch moved, then runs the continuation for {@code pc}; a continuation returns -1
+     * when the function exits (r0 in regs[0]), or the loop header where its fuel ran out again. One frame, however
+     * many exits.
      */
     private void emitResume(ClassDesc self, Function f, List<Integer> headers, CodeBuilder cob) {
         final int pcLocal = 1, regs = 24;
@@ -629,7 +630,7 @@ public final class Translator {
         private final long storeLimit;
         /** For a continuation: the loop header it starts at; -1 otherwise. */
         private final int contEntry;
-        /** Loop headers leave the method when the epoch moved (to k<fn> or, in a continuation, by returning). */
+        /** Loop headers leave the method when the fuel runs out (to k<fn>, or from a continuation by returning). */
         private final boolean resumable;
         private final Label[] afterCheck;
 
@@ -759,8 +760,8 @@ public final class Translator {
             for (int pc = from; pc < to; pc++) {
                 cob.labelBinding(label(pc));
                 if (loopHeader[pc - from]) {
-                    // Loop header: charge the loop's length to the local fuel; only when it runs out, compare the
-                    // epoch (a memory load) and refill. Keeps the common back-edge free of memory accesses.
+                    // Loop header: charge the loop's length to the local fuel, a register; only when it runs out,
+                    // leave for the continuation, or (without continuations) compare the epoch and refill.
                     Label skip = cob.newLabel();
                     cob.iload(fuel).loadConstant(loopLength[pc - from]).isub().dup().istore(fuel).ifge(skip);
                     if (resumable) {
