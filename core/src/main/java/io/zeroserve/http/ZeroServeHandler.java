@@ -6,6 +6,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.common.socket.PeerInfo;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -36,17 +37,19 @@ import java.util.function.Supplier;
  *
  * <p>Runs on the request's thread: the connection's virtual thread for HTTP/1, the stream's for HTTP/2.
  */
-public final class ZeroServeHandler implements Handler {
+public final class ZeroServeHandler implements Handler, Http1FastPath.Responder {
     static final Header SERVER = HeaderValues.createCached(HeaderNames.SERVER, "zeroserve");
     static final Header TEXT_PLAIN = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     private static final Header ACCEPT_RANGES = HeaderValues.createCached(HeaderNames.ACCEPT_RANGES, "bytes");
     private static final int CHUNK = 64 * 1024;
     private static final ArrayBlockingQueue<byte[]> CHUNKS = new ArrayBlockingQueue<>(64);
+    private static final System.Logger LOGGER = System.getLogger(ZeroServeHandler.class.getName());
 
     private final CurrentSite site;
     private final boolean validateHostnames;
     private final RequestLog log;
     private final Supplier<ScriptChain> scripts;
+    private final PreformattedHeads preformatted = new PreformattedHeads();
 
     /**
      * @param log where request lines go; null turns request logging off ({@code --disable-request-logging})
@@ -66,7 +69,7 @@ public final class ZeroServeHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        if (req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+        if (asksToClose(req)) {
             ConnectionHost.closeAfterResponse();
         }
         String rawPath = req.path().rawPath();
@@ -85,7 +88,7 @@ public final class ZeroServeHandler implements Handler {
         if (req.isSecure()) {
             String host = header(req, HeaderNames.HOST);
             if (host == null) {
-                host = req.authority(); // HTTP/2 without a Host header: its :authority
+                host = http2Authority(req); // HTTP/2 without a Host header: its :authority
             }
             if (io.zeroserve.tls.HostCheck.misdirected(io.zeroserve.tls.TlsPeerInfo.factsOf(req.remotePeer())
                     .sniInner(), host)) {
@@ -145,6 +148,80 @@ public final class ZeroServeHandler implements Handler {
                 return;
             }
             serveFile(req, res, current, entry, head, script);
+        } finally {
+            current.release();
+        }
+    }
+
+    /**
+     * The fast path's answer ({@link Http1FastPath}): a plain GET or HEAD of a file, with no scripts loaded, gets
+     * its 200 from a preformatted head ({@link #respondPreformatted}); every other request runs the whole pipeline
+     * of {@link #handle} on the fast path's request and response objects ({@link FastPathRequest},
+     * {@link FastPathResponse}), so the answer is the same as through Helidon's HTTP/1 connection.
+     */
+    @Override
+    public boolean respond(Http1FastPath.SimpleRequest request, Http1FastPath.Origin origin,
+                           Http1FastPath.ResponseSink sink) {
+        ScriptChain chain = scripts == null ? null : scripts.get();
+        boolean scripted = chain != null && !chain.isEmpty();
+        if (scripted || request.conditional() || !respondPreformatted(request, origin, sink)) {
+            FastPathResponse res = new FastPathResponse(sink);
+            try {
+                handle(new FastPathRequest(request, origin), res);
+            } catch (CloseConnectionException | UncheckedIOException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // A bug of ours: answer as Helidon's error handling does on the general path (500, or a close
+                // when the response has begun), and say where.
+                LOGGER.log(System.Logger.Level.WARNING, "request failed on the HTTP/1.1 fast path", e);
+                if (res.isSent()) {
+                    throw new CloseConnectionException("response failed after it began", e);
+                }
+                error(res, Status.INTERNAL_SERVER_ERROR_500);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The 200 response {@link #handle} gives to a plain GET or HEAD of a file, from a preformatted head: the body
+     * from memory, or for a larger file on a plaintext connection as a byte range of the tar sent by the
+     * transport. False, with nothing written, whenever anything else could happen: a host check that fails, a
+     * path that is a 400, a miss, a large file over TLS.
+     */
+    private boolean respondPreformatted(Http1FastPath.SimpleRequest request, Http1FastPath.Origin origin,
+                                        Http1FastPath.ResponseSink sink) {
+        boolean secure = origin.secure();
+        PeerInfo remotePeer = origin.remotePeer();
+        String host = request.host();
+        if (validateHostnames && !HostNames.isValidHostHeader(host)) {
+            return false;
+        }
+        if (secure && (host == null
+                || io.zeroserve.tls.HostCheck.misdirected(io.zeroserve.tls.TlsPeerInfo.factsOf(remotePeer).sniInner(),
+                        host))) {
+            return false;
+        }
+        RequestPath path = RequestPath.normalize(request.rawPath());
+        if (path == null) {
+            return false;
+        }
+        Site current = site.acquire();
+        try {
+            TarEntry entry = current.lookup(path);
+            boolean fromFile = entry != null && entry.cached() == null && !request.head();
+            if (entry == null || (fromFile && !sink.sendsFiles())) {
+                return false;
+            }
+            if (log != null) {
+                log.line("[request] " + Ulid.next() + ": " + (secure ? "https " : "http ")
+                        + Peer.text((java.net.InetSocketAddress) remotePeer.address()) + " " + request.logText());
+            }
+            sink.write(preformatted.response(current, entry, request.head() || fromFile));
+            if (fromFile) {
+                sink.sendFile(current.file(), entry.dataOffset(), entry.size());
+            }
+            return true;
         } finally {
             current.release();
         }
@@ -267,6 +344,33 @@ public final class ZeroServeHandler implements Handler {
         res.header(TEXT_PLAIN);
         ScriptResponses.finish(res, script);
         res.send(status.reasonPhrase().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * The {@code :authority} of an HTTP/2 request, else null. Not asked of HTTP/1 requests: Helidon's HTTP/1
+     * request answers {@code authority()} from the Host field and throws when there is none.
+     */
+    static String http2Authority(ServerRequest req) {
+        return req.prologue().protocolVersion().startsWith("2") ? req.authority() : null;
+    }
+
+    /**
+     * {@code Connection: close} among the request's Connection tokens. Checked by hand: Helidon's
+     * {@code containsToken} builds a stream per call, about 9 % of a small static response.
+     */
+    private static boolean asksToClose(ServerRequest req) {
+        var headers = req.headers();
+        if (!headers.contains(HeaderNames.CONNECTION)) {
+            return false;
+        }
+        for (String value : headers.get(HeaderNames.CONNECTION).allValues()) {
+            for (String token : value.split(",")) {
+                if (token.strip().equalsIgnoreCase("close")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String header(ServerRequest req, HeaderName name) {
