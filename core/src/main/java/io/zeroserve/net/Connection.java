@@ -18,9 +18,10 @@ public interface Connection extends AutoCloseable {
 
     /**
      * Blocks until all {@code length} bytes have been handed to the kernel; the caller may reuse {@code data} at
-     * once. An implementation may keep the last chunk (at most a few tens of KiB) in its own native buffer while the
-     * kernel takes it (io_uring does): a failure of that chunk is thrown by the next {@code write},
-     * {@code sendFile} or {@code shutdownOutput}, and {@link #close()} lets it finish first.
+     * once. An implementation may keep the last bytes written (at most a few tens of KiB) in its own native buffers
+     * while the kernel takes them (io_uring does, and gathers the writes that arrive meanwhile into one send): a
+     * failure of those bytes is thrown by the next {@code write}, {@code sendFile} or {@code shutdownOutput}, and
+     * {@link #close()} lets them finish first.
      */
     void write(byte[] data, int offset, int length) throws IOException;
 

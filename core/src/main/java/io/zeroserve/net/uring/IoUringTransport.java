@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Memory bounds: per ring {@code recvBuffers * recvBufferSize} bytes of receive buffers (shared by its
  * connections, held only between a completion and the copy out of it); per transport at most
- * {@code sendBuffers * sendBufferSize} bytes of send buffers (one per connection while it writes).
+ * {@code sendBuffers * sendBufferSize} bytes of send buffers (at most two per connection while it writes: one
+ * the kernel sends from, one that gathers the writes made meanwhile).
  *
  * <p>Ownership: the transport owns the pollers, rings, pools and every socket it creates or adopts;
  * {@link #close()} closes all connections and listeners, stops the pollers and frees the native memory.
@@ -38,16 +39,20 @@ public final class IoUringTransport implements Transport {
             int sendBufferSize, boolean directSend) {
         /** System property overriding {@link #directSend} ({@code true} or {@code false}), for benchmarks. */
         public static final String DIRECT_SEND_PROPERTY = "zeroserve.io_uring.directSend";
+        /** System property overriding {@link #sendBufferSize} in KiB (a positive number), for benchmarks. */
+        public static final String SEND_BUFFER_KIB_PROPERTY = "zeroserve.io_uring.sendBufferKiB";
         /** System property overriding {@link #rings} (a positive number), for benchmarks. */
         public static final String RINGS_PROPERTY = "zeroserve.io_uring.rings";
 
         /**
          * One ring per core; 1024 SQEs per ring (4096 CQEs); 256 receive buffers of 16 KiB per ring (4 MiB); at most
-         * 2048 send buffers of 32 KiB per transport (64 MiB, allocated on demand); direct sends off (see
-         * {@link #withDirectSend}).
+         * 1024 send buffers of 128 KiB per transport (128 MiB, allocated on demand; a connection holds at most two,
+         * so that a 100 KB response is staged whole while its first bytes are sent, see perf/RESULTS.md
+         * "Transports"); direct sends off (see {@link #withDirectSend}).
          */
         public static Options defaults() {
-            return new Options(Integer.getInteger(RINGS_PROPERTY, Runtime.getRuntime().availableProcessors()), 1024, 256, 16 * 1024, 2048, 32 * 1024,
+            return new Options(Integer.getInteger(RINGS_PROPERTY, Runtime.getRuntime().availableProcessors()), 1024,
+                    256, 16 * 1024, 1024, Integer.getInteger(SEND_BUFFER_KIB_PROPERTY, 128) * 1024,
                     Boolean.parseBoolean(System.getProperty(DIRECT_SEND_PROPERTY, "false")));
         }
 

@@ -9,8 +9,8 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Native buffers that writes copy into before the kernel sends them: at most {@code max} buffers of {@code size}
- * bytes, created on first use and reused. A writer holds one for the duration of one {@code write} call; when all are
- * taken, further writers park until one comes back, which bounds the transport's send memory to
+ * bytes, created on first use and reused. A connection holds at most two (one the kernel sends from, one staged);
+ * when all are taken, further writers park until one comes back, which bounds the transport's send memory to
  * {@code max * size} however many peers stop reading.
  *
  * <p>Memory belongs to a shared arena closed by {@link #close()}, after every poller has stopped (no send can be in

@@ -33,15 +33,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * unread data stays in the kernel's socket buffer where TCP flow control throttles the peer. (Multishot recv is not
  * used: it cannot be paused without a cancel, and it would keep filling pool buffers for a reader that lags.)
  *
- * <p>Writes: a write copies its bytes, one chunk at a time, into a pooled native buffer ({@link SendBuffers}) and
- * posts a {@code send}; the poller resubmits short sends until the chunk is done and then returns the buffer to the
- * pool. At most one chunk is in flight per connection: every chunk but the last waits for the previous one, and the
- * last one is left in flight when {@link #write} returns (write-behind of one chunk, so a response costs one
- * hand-off instead of a round trip). Its outcome is checked by the next {@link #write}, {@link #shutdownOutput} or
- * {@link #close}. A peer that stops reading therefore parks the writer and pins one buffer, never more.
+ * <p>Writes (write-behind with gathering): a write copies its bytes into the connection's <em>staged</em> pooled
+ * native buffer ({@link SendBuffers}) and returns. The poller sends the staged buffer as soon as no send of this
+ * connection is in flight: at once when the connection was idle (the writer posts one task), otherwise from the
+ * completion of the previous send, without the writer. Writes that arrive while a send is in flight are therefore
+ * gathered into the next send (an HTTP/2 response's frames, a TLS connection's records); a writer waits only when
+ * the staged buffer is full, so a connection holds at most two buffers (one in the kernel, one staged) and a peer that
+ * stops reading parks the writer and pins those two, never more. A send failure is thrown by the next write,
+ * {@link #sendFile}, {@link #shutdownOutput}; the staged bytes are then dropped.
  *
- * <p>Close: {@link #close()} cancels the armed recv, lets a send still in flight finish (as closing a socket keeps
- * the bytes already in its send buffer), then closes the fd with {@code IORING_OP_CLOSE} and returns when that has
+ * <p>Close: {@link #close()} cancels the armed recv, lets the sends in flight and staged finish (as closing a socket
+ * keeps the bytes already in its send buffer), then closes the fd with {@code IORING_OP_CLOSE} and returns when that has
  * completed: the fd number is released only when nothing of ours can refer to it. An interrupt (of a reader, a
  * writer, or a thread waiting in close) and {@link IoUringTransport#close()} abort instead: every pending operation is
  * cancelled ({@code IORING_OP_ASYNC_CANCEL}).
@@ -62,7 +64,6 @@ final class UringConnection implements Connection, Poller.Registration {
     private final Runnable resumeRecv = this::resumeRecv;
     private final Runnable submitSend = this::submitSend;
     private final Runnable submitShutdown = this::submitShutdown;
-    private final Runnable submitFileSend = this::submitFileSend;
     private final Runnable closeGracefully = () -> closeOnPoller(false);
     private final Runnable abort = () -> closeOnPoller(true);
     private final Runnable progressClose = this::progressClose;
@@ -79,27 +80,40 @@ final class UringConnection implements Connection, Poller.Registration {
     private volatile boolean recvPaused;
     private volatile boolean eof;
 
-    // Writer side, shared with the poller. The writer sets sendBuffer/sendLength before posting submitSend (the
-    // task queue orders them); the poller publishes the outcome with the volatile writeDone.
-    private MemorySegment sendBuffer;
-    private int sendLength;
-    private int fileFd = -1;
-    private long filePosition;
-    /** writeResult of a file chunk whose read came back short: the file ended early. */
+    // Writer side, shared with the poller: guarded by sendLock. The writer (holding writeLock) only creates and
+    // fills the staged buffer; the poller only takes it (staged -> in flight) or drops it.
+    private final Object sendLock = new Object();
+    /** Bytes written and not yet handed to the kernel, or null. */
+    private MemorySegment staged;
+    private int stagedLength;
+    /** A file range read into the end of {@link #staged} before its send; the buffer takes no more bytes then. */
+    private int stagedFileFd = -1;
+    private long stagedFilePosition;
+    private int stagedFileLength;
+    /** From the post of a send (or shutdown) until the poller found nothing more to send. */
+    private boolean sendActive;
+    /** The first failure of a send, read or shutdown (negative errno, or {@link #FILE_ENDED}); sticky. */
+    private int sendError;
+    private boolean sendErrorInRead;
+    /** The fd was closed: nothing may be staged any more. */
+    private boolean sendClosed;
+    /** A writer parked until the staged buffer was taken or the sends are done. */
+    private Thread writer;
+    /** sendError of a file chunk whose read came back short: the file ended early. */
     private static final int FILE_ENDED = Integer.MIN_VALUE;
-    private volatile boolean fileError;
-    private volatile boolean writeDone = true;
-    private volatile int writeResult;
-    private volatile Thread writer;
 
     // Poller-thread state.
     private int id = -1;
     private int inflight;
     private boolean recvArmed;
     private boolean recvEnded;
-    private boolean sendInFlight;
-    private int fileReadResult; // poller: result of the linked read of the chunk in flight, 0 = none
+    /** The buffer the kernel sends from (or reads the file into first), or null. */
+    private MemorySegment sending;
+    private int sendingLength;
     private int sendOffset;
+    private boolean sendInFlight;
+    private int fileReadResult; // result of the linked read of the send in flight, 0 = fine or none
+    private int expectedRead;
     private boolean closing;
     private boolean aborting;
     private boolean recvCancelSent;
@@ -177,8 +191,8 @@ final class UringConnection implements Connection, Poller.Registration {
         Objects.checkFromIndexSize(offset, length, data.length);
         writeLock.lock();
         try {
-            if (directSend && length > 0) {
-                awaitPreviousSend(); // keeps the byte order with a chunk still in flight
+            checkWritable();
+            if (directSend && length > 0 && awaitIdleForDirectSend()) {
                 int sent;
                 while (length > 0 && (sent = sendDirect(data, offset, length)) > 0) {
                     offset += sent;
@@ -186,16 +200,38 @@ final class UringConnection implements Connection, Poller.Registration {
                 }
             }
             while (length > 0) {
-                awaitPreviousSend();
-                MemorySegment buffer = transport.sendBuffers().acquire(this);
-                int chunk = (int) Math.min(length, buffer.byteSize());
-                MemorySegment.copy(data, offset, buffer, ValueLayout.JAVA_BYTE, 0, chunk);
-                sendBuffer = buffer;
-                sendLength = chunk;
-                writeDone = false;
-                poller.execute(submitSend); // the poller returns the buffer to the pool when the chunk is sent
-                offset += chunk;
-                length -= chunk;
+                MemorySegment fresh = null;
+                boolean post = false;
+                int copied = 0;
+                if (needsBuffer()) {
+                    fresh = transport.sendBuffers().acquire(this);
+                }
+                synchronized (sendLock) {
+                    if (fresh != null) {
+                        if (sendClosed || sendError != 0) {
+                            transport.sendBuffers().release(fresh);
+                        } else {
+                            staged = fresh;
+                            stagedLength = 0;
+                        }
+                    }
+                    if (sendError == 0 && !sendClosed && staged != null && stagedFileFd < 0
+                            && stagedLength < staged.byteSize()) {
+                        copied = (int) Math.min(length, staged.byteSize() - stagedLength);
+                        MemorySegment.copy(data, offset, staged, ValueLayout.JAVA_BYTE, stagedLength, copied);
+                        stagedLength += copied;
+                        post = !sendActive;
+                        sendActive = true;
+                    }
+                }
+                if (post) {
+                    poller.execute(submitSend);
+                }
+                if (copied == 0) {
+                    awaitSend(false); // the staged buffer is full (or a send failed): wait for the poller to take it
+                }
+                offset += copied;
+                length -= copied;
             }
         } finally {
             writeLock.unlock();
@@ -203,32 +239,138 @@ final class UringConnection implements Connection, Poller.Registration {
     }
 
     /**
-     * Reads each chunk of the range from the file into a pooled native buffer with {@code IORING_OP_READ} linked to
-     * the {@code IORING_OP_SEND} of that buffer: one buffer, no copy through the Java heap, one hand-off per chunk.
-     * The last chunk is left in flight like {@link #write}'s.
+     * Reads each chunk of the range from the file into the end of the staged native buffer with
+     * {@code IORING_OP_READ}, linked to the {@code IORING_OP_SEND} of that buffer: bytes written just before (an HTTP
+     * response head) and the first chunk of the file go out in one send, with no copy through the Java heap and no
+     * hand-off back to the caller between chunks. Returns when the last chunk has been sent (the caller may close the
+     * file then, and the file's fd must stay valid until the kernel has read from it).
      */
     @Override
     public void sendFile(SendableFile file, long position, long count) throws IOException {
         writeLock.lock();
         try {
+            checkWritable();
             while (count > 0) {
-                awaitPreviousSend();
-                MemorySegment buffer = transport.sendBuffers().acquire(this);
-                int chunk = (int) Math.min(count, buffer.byteSize());
-                sendBuffer = buffer;
-                sendLength = chunk;
-                fileFd = file.fd();
-                filePosition = position;
-                writeDone = false;
-                poller.execute(submitFileSend);
+                MemorySegment fresh = null;
+                boolean post = false;
+                int chunk = 0;
+                if (needsBuffer()) {
+                    fresh = transport.sendBuffers().acquire(this);
+                }
+                synchronized (sendLock) {
+                    if (fresh != null) {
+                        if (sendClosed || sendError != 0) {
+                            transport.sendBuffers().release(fresh);
+                        } else {
+                            staged = fresh;
+                            stagedLength = 0;
+                        }
+                    }
+                    if (sendError == 0 && !sendClosed && staged != null && stagedFileFd < 0
+                            && stagedLength < staged.byteSize()) {
+                        chunk = (int) Math.min(count, staged.byteSize() - stagedLength);
+                        stagedFileFd = file.fd();
+                        stagedFilePosition = position;
+                        stagedFileLength = chunk;
+                        stagedLength += chunk;
+                        post = !sendActive;
+                        sendActive = true;
+                    }
+                }
+                if (post) {
+                    poller.execute(submitSend);
+                }
+                if (chunk == 0) {
+                    awaitSend(false);
+                }
                 position += chunk;
                 count -= chunk;
             }
-            // Unlike write(), wait for the last chunk: the caller may close the file once this returns, and the
-            // file's fd must stay valid until the kernel has read from it.
-            awaitPreviousSend();
+            awaitSend(true);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /** Throws when the connection is closing, or aborts it when the caller is interrupted (NIO semantics). */
+    private void checkWritable() throws IOException {
+        if (closeRequested.get()) {
+            throw new ClosedChannelException();
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            awaitSend(false); // aborts, waits for the cancelled operations and throws ClosedByInterruptException
+        }
+    }
+
+    /** True when the writer must bring a buffer: none is staged (only the writer stages one, under writeLock). */
+    private boolean needsBuffer() throws IOException {
+        if (closeRequested.get()) {
+            throw new ClosedChannelException();
+        }
+        synchronized (sendLock) {
+            if (sendError == 0 && !sendClosed && staged == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** For direct sends: waits until nothing is staged or in flight, so the byte order is kept. */
+    private boolean awaitIdleForDirectSend() throws IOException {
+        awaitSend(true);
+        return true;
+    }
+
+    /**
+     * Waits until the poller has taken the staged buffer ({@code flush} false) or until every send is done
+     * ({@code flush} true), and throws a send failure. An interrupt aborts the connection, then still waits until no
+     * send is active (the kernel may be reading a file range for us until the cancelled operation completes).
+     */
+    private void awaitSend(boolean flush) throws IOException {
+        Thread me = Thread.currentThread();
+        boolean interrupted = me.isInterrupted();
+        if (interrupted) {
+            requestClose(true);
+        }
+        int error;
+        boolean closed;
+        while (true) {
+            synchronized (sendLock) {
+                error = sendError;
+                closed = sendClosed;
+                boolean ready = error != 0 || closed || !sendActive
+                        || (!flush && !interrupted && (staged == null
+                                || (stagedFileFd < 0 && stagedLength < staged.byteSize())));
+                if (ready) {
+                    writer = null;
+                    break;
+                }
+                writer = me;
+            }
+            if (Thread.interrupted()) {
+                if (!interrupted) {
+                    interrupted = true;
+                    requestClose(true);
+                }
+                continue;
+            }
+            LockSupport.park(this);
+        }
+        if (interrupted) {
+            me.interrupt();
+            throw new ClosedByInterruptException();
+        }
+        if (error != 0) {
+            if (closeRequested.get()) {
+                throw new AsynchronousCloseException();
+            }
+            if (error == FILE_ENDED) {
+                throw new java.io.EOFException("the file ended before the range sent on " + this);
+            }
+            throw new NativeException("send on " + this, sendErrorInRead ? "read" : "send", error);
+        }
+        if (closed || closeRequested.get()) {
+            throw new ClosedChannelException();
         }
     }
 
@@ -261,57 +403,16 @@ final class UringConnection implements Connection, Poller.Registration {
         }
     }
 
-    /**
-     * Waits until no send is in flight and throws its failure, if any. An interrupt aborts the connection (the
-     * kernel may use the buffer until the cancelled send completes, so this still waits for that).
-     */
-    private void awaitPreviousSend() throws IOException {
-        if (closeRequested.get()) {
-            throw new ClosedChannelException();
-        }
-        Thread me = Thread.currentThread();
-        boolean interrupted = me.isInterrupted();
-        if (interrupted) {
-            requestClose(true);
-        }
-        if (!writeDone) {
-            writer = me;
-            while (!writeDone) {
-                if (Thread.interrupted()) {
-                    if (!interrupted) {
-                        interrupted = true;
-                        requestClose(true);
-                    }
-                    continue;
-                }
-                LockSupport.park(this);
-            }
-            writer = null;
-        }
-        if (interrupted) {
-            me.interrupt();
-            throw new ClosedByInterruptException();
-        }
-        int res = writeResult;
-        if (res < 0) {
-            if (closeRequested.get()) {
-                throw new AsynchronousCloseException();
-            }
-            if (res == FILE_ENDED) {
-                throw new java.io.EOFException("the file ended before the range sent on " + this);
-            }
-            throw new NativeException("send on " + this, fileError ? "read" : "send", res);
-        }
-    }
-
     @Override
     public void shutdownOutput() throws IOException {
         writeLock.lock(); // after the writes in progress: the FIN follows the last byte
         try {
-            awaitPreviousSend();
-            writeDone = false;
+            awaitSend(true);
+            synchronized (sendLock) {
+                sendActive = true;
+            }
             poller.execute(submitShutdown);
-            awaitPreviousSend();
+            awaitSend(true);
         } finally {
             writeLock.unlock();
         }
@@ -412,47 +513,101 @@ final class UringConnection implements Connection, Poller.Registration {
         }
     }
 
+    /** Sends the staged buffer, if any; otherwise the connection's sends are done. */
     private void submitSend() {
         if (aborting || closeSubmitted || poller.isTerminated()) {
-            finishSend(-Errno.ECANCELED);
+            failSends(-Errno.ECANCELED, false);
             return;
         }
-        sendOffset = 0;
-        sendInFlight = true;
-        sendChunk();
-    }
-
-    private void submitFileSend() {
-        if (aborting || closeSubmitted || poller.isTerminated()) {
-            finishSend(-Errno.ECANCELED);
+        MemorySegment buffer;
+        int length;
+        int fileFd;
+        long filePosition;
+        int fileLength;
+        Thread w;
+        synchronized (sendLock) {
+            buffer = staged;
+            if (buffer == null || sendError != 0) {
+                sendActive = false;
+                w = writer;
+                buffer = null;
+                length = 0;
+                fileFd = -1;
+                filePosition = 0;
+                fileLength = 0;
+            } else {
+                length = stagedLength;
+                fileFd = stagedFileFd;
+                filePosition = stagedFilePosition;
+                fileLength = stagedFileLength;
+                staged = null;
+                stagedLength = 0;
+                stagedFileFd = -1;
+                w = writer;
+            }
+        }
+        if (w != null) {
+            LockSupport.unpark(w); // room for its next bytes, or all sent
+        }
+        if (buffer == null) {
             return;
         }
+        sending = buffer;
+        sendingLength = length;
         sendOffset = 0;
         sendInFlight = true;
         fileReadResult = 0;
-        fileError = false;
-        SubmissionQueue sq = poller.sq(2);
-        sq.readLinked(fileFd, sendBuffer.address(), sendLength, filePosition, Poller.userData(id, Poller.OP_READ));
-        sq.send(fd, sendBuffer.address(), sendLength, LibC.MSG_NOSIGNAL, Poller.userData(id, Poller.OP_SEND));
-        inflight += 2;
+        expectedRead = fileLength;
+        if (fileFd >= 0) {
+            SubmissionQueue sq = poller.sq(2);
+            sq.readLinked(fileFd, buffer.address() + length - fileLength, fileLength, filePosition,
+                    Poller.userData(id, Poller.OP_READ));
+            sq.send(fd, buffer.address(), length, LibC.MSG_NOSIGNAL, Poller.userData(id, Poller.OP_SEND));
+            inflight += 2;
+        } else {
+            sendChunk();
+        }
     }
 
     private void sendChunk() {
-        poller.sq().send(fd, sendBuffer.address() + sendOffset, sendLength - sendOffset, LibC.MSG_NOSIGNAL,
+        poller.sq().send(fd, sending.address() + sendOffset, sendingLength - sendOffset, LibC.MSG_NOSIGNAL,
                 Poller.userData(id, Poller.OP_SEND));
         inflight++;
     }
 
-    private void finishSend(int res) {
+    /** The send in flight is done; returns its buffer to the pool. */
+    private void releaseSending() {
         sendInFlight = false;
-        MemorySegment buffer = sendBuffer;
-        sendBuffer = null;
+        MemorySegment buffer = sending;
+        sending = null;
         if (buffer != null) {
             transport.sendBuffers().release(buffer);
         }
-        writeResult = res < 0 ? res : 0;
-        writeDone = true;
-        Thread w = writer;
+    }
+
+    /**
+     * Records a failure ({@code res < 0}) of the connection's sends: drops the staged bytes and wakes the writer.
+     * {@code inRead}: the failure is the file read's.
+     */
+    private void failSends(int res, boolean inRead) {
+        releaseSending();
+        MemorySegment dropped;
+        Thread w;
+        synchronized (sendLock) {
+            if (sendError == 0) {
+                sendError = res;
+                sendErrorInRead = inRead;
+            }
+            dropped = staged;
+            staged = null;
+            stagedLength = 0;
+            stagedFileFd = -1;
+            sendActive = false;
+            w = writer;
+        }
+        if (dropped != null) {
+            transport.sendBuffers().release(dropped);
+        }
         if (w != null) {
             LockSupport.unpark(w);
         }
@@ -460,12 +615,7 @@ final class UringConnection implements Connection, Poller.Registration {
 
     private void submitShutdown() {
         if (closing || poller.isTerminated()) {
-            writeResult = -Errno.ECANCELED;
-            writeDone = true;
-            Thread w = writer;
-            if (w != null) {
-                LockSupport.unpark(w);
-            }
+            failSends(-Errno.ECANCELED, false);
             return;
         }
         poller.sq().shutdown(fd, LibC.SHUT_WR, Poller.userData(id, Poller.OP_SHUTDOWN));
@@ -480,9 +630,7 @@ final class UringConnection implements Connection, Poller.Registration {
         aborting |= abortive;
         if (poller.isTerminated()) {
             // No ring any more (transport closed, or the poller failed): fail the waiting threads, close directly.
-            if (sendInFlight || sendBuffer != null || !writeDone) {
-                finishSend(-Errno.ECANCELED);
-            }
+            failSends(-Errno.ECANCELED, false);
             if (!recvEnded) {
                 recvEnded = true;
                 received.offer(new Ended(-Errno.ECANCELED));
@@ -537,13 +685,12 @@ final class UringConnection implements Connection, Poller.Registration {
         switch (op) {
             case Poller.OP_RECV -> completeRecv(res, flags);
             case Poller.OP_SEND -> completeSend(res);
-            case Poller.OP_READ -> fileReadResult = res == sendLength ? 0 : res < 0 ? res : FILE_ENDED;
+            case Poller.OP_READ -> fileReadResult = res < 0 ? res : res == expectedRead ? 0 : FILE_ENDED;
             case Poller.OP_SHUTDOWN -> {
-                writeResult = res < 0 ? res : 0;
-                writeDone = true;
-                Thread w = writer;
-                if (w != null) {
-                    LockSupport.unpark(w);
+                if (res < 0) {
+                    failSends(res, false);
+                } else {
+                    submitSend(); // nothing is staged (the writer waits): marks the sends done and wakes it
                 }
             }
             case Poller.OP_CANCEL -> {
@@ -566,16 +713,24 @@ final class UringConnection implements Connection, Poller.Registration {
             // The linked read failed or came back short, which cancelled this send: report the read's outcome.
             int readResult = fileReadResult;
             fileReadResult = 0;
-            fileError = true;
-            finishSend(readResult);
+            failSends(readResult, true);
             return;
         }
-        if (res > 0 && sendOffset + res < sendLength && !aborting) {
-            sendOffset += res; // short send: the rest of the chunk goes next
+        if (res > 0 && sendOffset + res < sendingLength && !aborting) {
+            sendOffset += res; // short send: the rest of the buffer goes next
             sendChunk();
             return;
         }
-        finishSend(res);
+        if (res < 0) {
+            failSends(res, false);
+            return;
+        }
+        if (aborting) {
+            failSends(-Errno.ECANCELED, false);
+            return;
+        }
+        releaseSending();
+        submitSend(); // what was written meanwhile goes next, without the writer
     }
 
     private void completeRecv(int res, int flags) {
@@ -617,6 +772,23 @@ final class UringConnection implements Connection, Poller.Registration {
     }
 
     private void closedFd() {
+        MemorySegment dropped;
+        synchronized (sendLock) {
+            sendClosed = true;
+            dropped = staged;
+            staged = null;
+            stagedLength = 0;
+            stagedFileFd = -1;
+            sendActive = false;
+            Thread w = writer;
+            if (w != null) {
+                LockSupport.unpark(w);
+            }
+        }
+        if (dropped != null) {
+            transport.sendBuffers().release(dropped);
+        }
+        releaseSending();
         transport.untrack(this);
         fdClosed.countDown();
     }

@@ -14,7 +14,8 @@
  *   <li>Memory ordering. The kernel's ring indexes are read with acquire and ours written with release
  *       ({@code SubmissionQueue}, {@code CompletionQueue}, {@code BufferRing}).</li>
  *   <li>Bounds. Receive buffers: a fixed pool per ring, held only between a completion and the copy out of it.
- *       Send buffers: a pool per transport, one per writing connection. Accepted-but-not-taken connections: about the
+ *       Send buffers: a pool per transport, at most two per writing connection (in flight,
+ *       staged). Accepted-but-not-taken connections: about the
  *       listen backlog, then the multishot accept pauses.</li>
  * </ul>
  */
