@@ -15,10 +15,13 @@ import java.util.Map;
 /** A Helidon request as the script chain sees it. Lives for one request, on its thread. */
 final class ScriptedRequest implements ScriptRequest {
     private final ServerRequest req;
-    private final String requestId;
+    /** Made on first use when the handler had none (request logging off): most requests never need one. */
+    private String requestId;
+    private ConnectionFacts connection;
     private final String rawPath;
     private final String query;
 
+    /** @param requestId the request's log id, or null to make one only if a script or log line needs it */
     ScriptedRequest(ServerRequest req, String requestId, String rawPath) {
         this.req = req;
         this.requestId = requestId;
@@ -30,6 +33,9 @@ final class ScriptedRequest implements ScriptRequest {
 
     @Override
     public String requestId() {
+        if (requestId == null) {
+            requestId = Ulid.next();
+        }
         return requestId;
     }
 
@@ -67,7 +73,10 @@ final class ScriptedRequest implements ScriptRequest {
 
     @Override
     public ConnectionFacts connection() {
-        return TlsConnectionFacts.of(req.remotePeer());
+        if (connection == null) {
+            connection = TlsConnectionFacts.of(req.remotePeer());
+        }
+        return connection;
     }
 
     @Override

@@ -26,7 +26,8 @@ final class ScriptContext implements RunObserver {
     ScriptResponse response;
     String proxyUrl;
     boolean abort;
-    private final ByteArrayOutputStream logBuffer = new ByteArrayOutputStream();
+    /** What {@code zs_log} buffered for the current line; made on the first {@code zs_log}. */
+    private ByteArrayOutputStream logBuffer;
 
     ScriptContext(RequestRun run, LoadedScript script, int depth, ResponseHead hookHead) {
         this.run = run;
@@ -77,6 +78,9 @@ final class ScriptContext implements RunObserver {
     }
 
     void log(byte[] msg) {
+        if (logBuffer == null) {
+            logBuffer = new ByteArrayOutputStream();
+        }
         int newline = -1;
         for (int i = 0; i < msg.length; i++) {
             if (msg[i] == '\n') {
@@ -99,7 +103,7 @@ final class ScriptContext implements RunObserver {
 
     /** Writes what {@code zs_log} buffered, if anything, as one line. */
     void flushLog() {
-        if (logBuffer.size() == 0) {
+        if (logBuffer == null || logBuffer.size() == 0) {
             return;
         }
         byte[] text = logBuffer.toByteArray();
