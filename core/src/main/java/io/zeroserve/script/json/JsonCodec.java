@@ -2,21 +2,19 @@ package io.zeroserve.script.json;
 
 import jakarta.json.JsonException;
 import jakarta.json.spi.JsonProvider;
-import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonParser;
 
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 
-/** Parses and writes {@link JsonNode} trees with jakarta.json (Parsson). Thread-safe. */
+/** Parses {@link JsonNode} trees with jakarta.json (Parsson) and writes them compactly. Thread-safe. */
 public final class JsonCodec {
     // Looking the provider up is a service-loader scan: do it once.
     private static final JsonProvider PROVIDER = JsonProvider.provider();
@@ -109,12 +107,15 @@ public final class JsonCodec {
         }
     }
 
-    /** Compact serialization. */
+    /**
+     * Compact serialization, exactly as Parsson's generator writes it: no whitespace, {@code "} and backslash
+     * escaped, {@code \b \f \n \r \t} short escapes, other control characters as lowercase {@code \\u00xx},
+     * everything else (including {@code /} and non-ASCII) as is; numbers as {@link java.math.BigDecimal#toString()}.
+     * Written here rather than through a generator: a generator per response costs more than the whole write.
+     */
     public static String serialize(JsonNode node) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = PROVIDER.createGenerator(out)) {
-            write(g, null, node);
-        }
+        StringBuilder out = new StringBuilder(64);
+        write(out, node);
         return out.toString();
     }
 
@@ -122,34 +123,66 @@ public final class JsonCodec {
         return serialize(node).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void write(JsonGenerator g, String key, JsonNode node) {
+    private static void write(StringBuilder out, JsonNode node) {
         switch (node.kind()) {
-            case NULL -> {
-                if (key == null) g.writeNull(); else g.writeNull(key);
-            }
-            case BOOL -> {
-                if (key == null) g.write(node.bool()); else g.write(key, node.bool());
-            }
-            case NUMBER -> {
-                if (key == null) g.write(node.number()); else g.write(key, node.number());
-            }
-            case STRING -> {
-                if (key == null) g.write(node.string()); else g.write(key, node.string());
-            }
+            case NULL -> out.append("null");
+            case BOOL -> out.append(node.bool() ? "true" : "false");
+            case NUMBER -> out.append(node.number().toString());
+            case STRING -> writeString(out, node.string());
             case ARRAY -> {
-                if (key == null) g.writeStartArray(); else g.writeStartArray(key);
+                out.append('[');
+                boolean first = true;
                 for (JsonNode e : node.array()) {
-                    write(g, null, e);
+                    if (!first) {
+                        out.append(',');
+                    }
+                    first = false;
+                    write(out, e);
                 }
-                g.writeEnd();
+                out.append(']');
             }
             case OBJECT -> {
-                if (key == null) g.writeStartObject(); else g.writeStartObject(key);
+                out.append('{');
+                boolean first = true;
                 for (Map.Entry<String, JsonNode> e : node.object().entrySet()) {
-                    write(g, e.getKey(), e.getValue());
+                    if (!first) {
+                        out.append(',');
+                    }
+                    first = false;
+                    writeString(out, e.getKey());
+                    out.append(':');
+                    write(out, e.getValue());
                 }
-                g.writeEnd();
+                out.append('}');
             }
         }
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private static void writeString(StringBuilder out, String s) {
+        out.append('"');
+        int len = s.length();
+        int run = 0; // start of the pending run of characters that need no escape
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            out.append(s, run, i);
+            run = i + 1;
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            }
+        }
+        out.append(s, run, len);
+        out.append('"');
     }
 }
