@@ -1,6 +1,8 @@
 package io.zeroserve.http;
 
 import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.zeroserve.script.ConnectionFacts;
 import io.zeroserve.script.ScriptRequest;
@@ -11,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /** A Helidon request as the script chain sees it. Lives for one request, on its thread. */
 final class ScriptedRequest implements ScriptRequest {
@@ -99,6 +102,26 @@ final class ScriptedRequest implements ScriptRequest {
             out.add(Map.entry("host", req.authority()));
         }
         return out;
+    }
+
+    /** Like {@link #headers()} without the list; names come lowercase (as Helidon keeps them). */
+    @Override
+    public void forEachHeader(BiConsumer<String, String> to) {
+        boolean host = false;
+        for (Header h : req.headers()) {
+            HeaderName name = h.headerName();
+            host |= name.equals(HeaderNames.HOST);
+            if (h.valueCount() == 1) {
+                to.accept(name.lowerCase(), h.get());
+            } else {
+                for (String v : h.allValues()) {
+                    to.accept(name.lowerCase(), v);
+                }
+            }
+        }
+        if (!host && req.authority() != null && !req.authority().isEmpty()) {
+            to.accept("host", req.authority());
+        }
     }
 
     @Override

@@ -51,26 +51,27 @@ public final class RequestState {
     /** The mutable header list, made from the received fields the first time a script looks at headers. */
     private List<Field> fields() {
         if (headers == null) {
-            List<Map.Entry<String, String>> in = received.headers();
+            ScriptRequest in = received;
             received = null;
-            headers = new ArrayList<>(in.size() + 2);
-            StringBuilder cookies = null;
-            for (Map.Entry<String, String> e : in) {
-                String name = e.getKey().toLowerCase(Locale.ROOT);
+            List<Field> fields = new ArrayList<>();
+            StringBuilder[] cookies = new StringBuilder[1];
+            in.forEachHeader((rawName, value) -> {
+                String name = rawName.toLowerCase(Locale.ROOT);
                 if (name.equals("cookie")) {
                     // Repeated Cookie fields reach scripts merged with "; " (RFC 9113 §8.2.3 allows splitting).
-                    if (cookies == null) {
-                        cookies = new StringBuilder(e.getValue());
+                    if (cookies[0] == null) {
+                        cookies[0] = new StringBuilder(value);
                     } else {
-                        cookies.append("; ").append(e.getValue());
+                        cookies[0].append("; ").append(value);
                     }
-                    continue;
+                    return;
                 }
-                headers.add(new Field(name, e.getValue()));
+                fields.add(new Field(name, value));
+            });
+            if (cookies[0] != null) {
+                fields.add(new Field("cookie", cookies[0].toString()));
             }
-            if (cookies != null) {
-                headers.add(new Field("cookie", cookies.toString()));
-            }
+            headers = fields;
         }
         return headers;
     }
