@@ -17,6 +17,8 @@ final class ObjectTable {
     private int live;
     /** Slots below this index are all taken (the next free slot is at or after it). */
     private int firstFree;
+    /** One past the highest slot ever used: lookups scan no further. */
+    private int high;
     private long next = 1;
 
     long add(JsonCursor cursor) throws HelperException {
@@ -35,6 +37,7 @@ final class ObjectTable {
         ids[slot] = id;
         cursors[slot] = cursor;
         firstFree = slot + 1;
+        high = Math.max(high, slot + 1);
         live++;
         return id;
     }
@@ -66,7 +69,7 @@ final class ObjectTable {
         if (cursors == null || handle <= 0 || handle >= next) {
             return -1;
         }
-        for (int i = 0; i < MAX_LIVE; i++) {
+        for (int i = 0; i < high; i++) {
             if (ids[i] == handle && cursors[i] != null) {
                 return i;
             }
