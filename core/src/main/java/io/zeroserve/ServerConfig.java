@@ -26,11 +26,13 @@ import java.util.Optional;
  * @param tlsAddresses      HTTPS listeners ({@code --tls-addr}); default none
  * @param tls               certificates and keys for them; present whenever {@code tlsAddresses} is not empty
  *                          (without certificate flags: a self-signed certificate)
+ * @param http1FastPath     answer plain HTTP/1.1 GET/HEAD requests for in-memory files without Helidon's request
+ *                          objects (default on; the responses are the same, see {@code Http1FastPath})
  */
 public record ServerConfig(Path site, SiteOptions siteOptions, List<ListenAddress> addresses, String transport,
                            boolean validateHostnames, boolean requestLogging, RequestLog requestLog, HostSettings host,
                            Optional<Path> reloadSignalFile, ScriptConfig scripts, List<ListenAddress> tlsAddresses,
-                           Optional<TlsSettings> tls) {
+                           Optional<TlsSettings> tls, boolean http1FastPath) {
     public ServerConfig {
         addresses = List.copyOf(addresses);
         tlsAddresses = List.copyOf(tlsAddresses);

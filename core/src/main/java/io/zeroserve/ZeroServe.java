@@ -13,7 +13,6 @@ import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.ListenerContext;
 import io.helidon.webserver.Router;
 import io.helidon.webserver.http.DirectHandlers;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.http2.Http2Config;
@@ -21,6 +20,7 @@ import io.helidon.webserver.http2.Http2ConnectionSelector;
 import io.helidon.webserver.http2.Http2Upgrader;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.zeroserve.http.ConnectionHost;
+import io.zeroserve.http.DirectRouting;
 import io.zeroserve.http.HostSettings;
 import io.zeroserve.http.RequestLog;
 import io.zeroserve.http.SocketOpener;
@@ -128,7 +128,8 @@ public final class ZeroServe implements AutoCloseable {
             streamExecutor = Executors.newVirtualThreadPerTaskExecutor();
             RequestLog log = config.requestLogging() ? config.requestLog() : null;
             ZeroServeHandler handler = new ZeroServeHandler(site, config.validateHostnames(), log, scripts::get);
-            Router router = Router.builder().addRouting(HttpRouting.builder().any(handler)).build();
+            Router router = Router.builder().addRouting(DirectRouting.builder(handler)).build();
+            ZeroServeHandler fastPath = config.http1FastPath() ? handler : null;
             ListenerContext listenerContext = listenerContext(streamExecutor);
             Http1Config http1Config = Http1Config.builder()
                     .validatePath(false) // zeroserve's own normalisation decides what is a 400
@@ -151,14 +152,14 @@ public final class ZeroServe implements AutoCloseable {
             for (ListenAddress address : config.addresses()) {
                 Listener listener = bind(address);
                 ConnectionHost host = new ConnectionHost("http-" + index++, listener, SocketOpener.plain(), router,
-                        listenerContext, config.host(), http1, http2);
+                        listenerContext, config.host(), http1, http2, fastPath);
                 hosts.add(host);
             }
             index = 0;
             for (ListenAddress address : config.tlsAddresses()) {
                 Listener listener = bind(address);
                 ConnectionHost host = new ConnectionHost("https-" + index++, listener, new TlsSocketOpener(tls),
-                        router, listenerContext, config.host(), http1, http2);
+                        router, listenerContext, config.host(), http1, http2, fastPath);
                 hosts.add(host);
                 tlsHosts.add(host);
             }
@@ -398,6 +399,7 @@ public final class ZeroServe implements AutoCloseable {
         private ScriptConfig scripts = ScriptConfig.defaults();
         private final List<ListenAddress> tlsAddresses = new ArrayList<>();
         private TlsSettings tls;
+        private boolean http1FastPath = !Boolean.getBoolean("zeroserve.http1FastPath.off");
 
         private Builder() {
         }
@@ -510,6 +512,16 @@ public final class ZeroServe implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Answer plain HTTP/1.1 GET/HEAD requests for in-memory files on a fast path that skips Helidon's request
+         * and response objects (default on; {@code -Dzeroserve.http1FastPath.off=true} turns it off). The responses
+         * are the same either way; off is for comparisons.
+         */
+        public Builder http1FastPath(boolean enabled) {
+            this.http1FastPath = enabled;
+            return this;
+        }
+
         public ServerConfig config() {
             Objects.requireNonNull(site, "site");
             List<ListenAddress> listen = addresses.isEmpty() ? List.of(ListenAddress.parse("0.0.0.0:8080")) : addresses;
@@ -519,7 +531,8 @@ public final class ZeroServe implements AutoCloseable {
                     Optional.ofNullable(reloadSignalFile),
                     scripts, tlsAddresses,
                     tlsAddresses.isEmpty() ? Optional.ofNullable(tls)
-                            : Optional.of(tls != null ? tls : TlsSettings.builder().build()));
+                            : Optional.of(tls != null ? tls : TlsSettings.builder().build()),
+                    http1FastPath);
         }
 
         public ZeroServe build() {

@@ -51,6 +51,7 @@ public final class ConnectionHost {
     private final HostSettings settings;
     private final ServerConnectionSelector http1;
     private final ServerConnectionSelector http2;
+    private final Http1FastPath.Responder fastPath;
     private final Semaphore admission;
     private final Limit requestLimit = FixedLimit.create();
     private final Map<Long, Active> active = new ConcurrentHashMap<>();
@@ -61,7 +62,8 @@ public final class ConnectionHost {
 
     public ConnectionHost(String name, Listener listener, SocketOpener opener, Router router,
                           ListenerContext listenerContext, HostSettings settings,
-                          ServerConnectionSelector http1, ServerConnectionSelector http2) {
+                          ServerConnectionSelector http1, ServerConnectionSelector http2,
+                          Http1FastPath.Responder fastPath) {
         this.name = name;
         this.listener = listener;
         this.opener = opener;
@@ -70,6 +72,7 @@ public final class ConnectionHost {
         this.settings = settings;
         this.http1 = http1;
         this.http2 = http2;
+        this.fastPath = fastPath;
         this.admission = new Semaphore(settings.maxConnections());
         this.localPeer = Peer.of(listener.localAddress());
     }
@@ -148,11 +151,23 @@ public final class ConnectionHost {
             HelidonSocket source = socket;
             Http10Shim stream = new Http10Shim(() -> readMapped(source));
             DataReader reader = DataReader.create(() -> entry.closeAfterResponse ? null : stream.get());
-            HostedConnection context = new HostedConnection(listenerContext, router, socket, reader, proxyData);
             ServerConnectionSelector selector = choose(socket, reader);
             if (selector == null) {
                 return;
             }
+            ConnectionWriter writer = new ConnectionWriter(socket);
+            if (selector == http1 && fastPath != null) {
+                // The sniffed bytes (none when ALPN chose) start at a request boundary: the fast path takes them and
+                // what follows.
+                byte[] first = reader.available() == 0 ? null : reader.readBytes(reader.available());
+                Http1FastPath.ResponseSink sink = socket.isSecure() ? Http1FastPath.ResponseSink.through(writer)
+                        : Http1FastPath.ResponseSink.direct(connection);
+                Http1FastPath fast = new Http1FastPath(first, stream, fastPath, sink, socket.remotePeer(),
+                        socket.isSecure(), entry);
+                reader = DataReader.create(() -> entry.closeAfterResponse ? null : fast.get());
+            }
+            HostedConnection context = new HostedConnection(listenerContext, router, socket, reader, writer,
+                    proxyData);
             ServerConnection serverConnection = selector.connection(context);
             entry.serverConnection = serverConnection;
             if (entry.closing) {
@@ -262,13 +277,16 @@ public final class ConnectionHost {
             }
             long now = System.nanoTime();
             long firstByteNanos = settings.firstByteTimeout().toNanos();
+            long idleNanos = settings.idleTimeout().toNanos();
             for (Active entry : active.values()) {
                 ServerConnection serverConnection = entry.serverConnection;
                 if (serverConnection == null) {
                     if (now - entry.acceptedNanos > firstByteNanos) {
                         entry.connection.close(); // never said anything (or stalled in the handshake)
                     }
-                } else if (serverConnection.idleTime().compareTo(settings.idleTimeout()) > 0) {
+                } else if (serverConnection.idleTime().compareTo(settings.idleTimeout()) > 0
+                        && now - entry.fastPathServedNanos > idleNanos && !entry.fastPathBusy) {
+                    // Helidon's idle time does not see requests the fast path answered, hence the second check.
                     serverConnection.close(false);
                 }
             }
@@ -289,6 +307,9 @@ public final class ConnectionHost {
         for (Active entry : active.values()) {
             entry.closing = true;
             ServerConnection serverConnection = entry.serverConnection;
+            if (entry.fastPathBusy) {
+                continue; // the fast path sees `closing` once its current responses are written
+            }
             if (serverConnection != null) {
                 serverConnection.close(false);
             } else {
@@ -344,7 +365,7 @@ public final class ConnectionHost {
         }
     }
 
-    private static final class Active {
+    private static final class Active implements Http1FastPath.ConnectionState {
         final long id;
         final Connection connection;
         final long acceptedNanos;
@@ -353,11 +374,27 @@ public final class ConnectionHost {
         volatile ServerConnection serverConnection;
         volatile boolean closing;
         volatile boolean closeAfterResponse;
+        volatile boolean fastPathBusy;
+        volatile long fastPathServedNanos;
 
         Active(long id, Connection connection, long acceptedNanos) {
             this.id = id;
             this.connection = connection;
             this.acceptedNanos = acceptedNanos;
+            this.fastPathServedNanos = acceptedNanos;
+        }
+
+        @Override
+        public void fastPathBusy(boolean busy) {
+            if (!busy) {
+                fastPathServedNanos = System.nanoTime();
+            }
+            fastPathBusy = busy;
+        }
+
+        @Override
+        public boolean closing() {
+            return closing;
         }
     }
 }

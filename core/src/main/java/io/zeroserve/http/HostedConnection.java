@@ -21,12 +21,12 @@ final class HostedConnection implements ConnectionContext {
     private final ProxyProtocolData proxyData;
 
     HostedConnection(ListenerContext listener, Router router, HelidonSocket socket, DataReader reader,
-                     ProxyProtocolData proxyData) {
+                     DataWriter writer, ProxyProtocolData proxyData) {
         this.listener = listener;
         this.router = router;
         this.socket = socket;
         this.reader = reader;
-        this.writer = new ConnectionWriter(socket);
+        this.writer = writer;
         this.proxyData = proxyData;
     }
 

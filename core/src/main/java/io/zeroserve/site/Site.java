@@ -1,11 +1,11 @@
 package io.zeroserve.site;
 
+import io.zeroserve.net.SendableFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,14 +17,16 @@ public final class Site {
     private static final String HIDDEN_PREFIX = ".zeroserve/";
 
     private final Path tar;
+    private final SendableFile file;
     private final FileChannel channel;
     private final TarIndex index;
     private final SiteOptions options;
     private final AtomicInteger references = new AtomicInteger(1);
 
-    private Site(Path tar, FileChannel channel, TarIndex index, SiteOptions options) {
+    private Site(Path tar, SendableFile file, TarIndex index, SiteOptions options) {
         this.tar = tar;
-        this.channel = channel;
+        this.file = file;
+        this.channel = file.channel();
         this.index = index;
         this.options = options;
     }
@@ -43,17 +45,18 @@ public final class Site {
         if (!Files.isRegularFile(tar)) {
             throw new SiteLoadException(tar + ": no such file");
         }
-        FileChannel channel;
+        SendableFile file;
         try {
-            channel = FileChannel.open(tar, StandardOpenOption.READ);
-        } catch (IOException e) {
-            throw new SiteLoadException(tar + ": cannot open: " + TarIndex.describe(e), e);
+            file = SendableFile.open(tar);
+        } catch (IOException | RuntimeException e) {
+            throw new SiteLoadException(tar + ": cannot open: "
+                    + (e instanceof IOException io ? TarIndex.describe(io) : e.getMessage()), e);
         }
         try {
-            TarIndex index = TarIndex.build(tar, channel, options.cacheFileLimit(), options.cacheBudget());
-            return new Site(tar, channel, index, options);
+            TarIndex index = TarIndex.build(tar, file.channel(), options.cacheFileLimit(), options.cacheBudget());
+            return new Site(tar, file, index, options);
         } catch (SiteLoadException | RuntimeException | Error e) {
-            closeQuietly(channel);
+            closeQuietly(file);
             if (e instanceof OutOfMemoryError) {
                 throw new SiteLoadException(tar + ": a tar header asks for more memory than is available", e);
             }
@@ -149,16 +152,24 @@ public final class Site {
         }
     }
 
+    /**
+     * The tar file, for sending byte ranges of entries straight to a socket ({@code Connection.sendFile}); valid
+     * while the caller holds a reference.
+     */
+    public SendableFile file() {
+        return file;
+    }
+
     /** Drops a reference; the last one closes the tar file. */
     public void release() {
         if (references.decrementAndGet() == 0) {
-            closeQuietly(channel);
+            closeQuietly(file);
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    private static void closeQuietly(SendableFile file) {
         try {
-            channel.close();
+            file.close();
         } catch (IOException ignored) {
             // Nothing useful to do: the file was only read.
         }
