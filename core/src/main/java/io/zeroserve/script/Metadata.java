@@ -13,7 +13,8 @@ import java.util.function.BiConsumer;
 public final class Metadata {
     public static final String RESPONSE_HEADER_PREFIX = "zs.response.header.";
 
-    private final Map<String, String> entries = new LinkedHashMap<>();
+    /** Empty and immutable until the first put (most requests set no metadata). */
+    private Map<String, String> entries = Map.of();
     /** How many keys start with {@link #RESPONSE_HEADER_PREFIX} (keys are never removed). */
     private int responseHeaderKeys;
 
@@ -23,6 +24,9 @@ public final class Metadata {
     }
 
     public void put(String key, String value) {
+        if (entries.isEmpty()) {
+            entries = new LinkedHashMap<>();
+        }
         if (entries.put(key, value) == null && key.startsWith(RESPONSE_HEADER_PREFIX)) {
             responseHeaderKeys++;
         }

@@ -21,7 +21,8 @@ final class ScriptContext implements RunObserver {
     final int depth;
     /** The response being finished when this context runs a response hook, else null. */
     final ResponseHead hookHead;
-    final ObjectTable objects = new ObjectTable();
+    /** The handle table, made on the first handle (most runs make none). */
+    private ObjectTable objects;
     private long footprint;
     ScriptResponse response;
     String proxyUrl;
@@ -70,11 +71,18 @@ final class ScriptContext implements RunObserver {
     /** Charges and registers a new document, returning its handle. */
     long addJson(JsonNode root) throws HelperException {
         charge(root.footprint());
-        return objects.add(JsonCursor.of(root));
+        return objects().add(JsonCursor.of(root));
     }
 
     JsonCursor json(long handle) throws HelperException {
-        return objects.get(handle);
+        return objects().get(handle);
+    }
+
+    ObjectTable objects() {
+        if (objects == null) {
+            objects = new ObjectTable();
+        }
+        return objects;
     }
 
     void log(byte[] msg) {

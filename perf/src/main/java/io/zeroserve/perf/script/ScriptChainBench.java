@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * Per-request cost of the script chain, in process (no HTTP): a chain of 5 empty scripts, one JSON-building
  * script ({@code script-json}'s work) and one header-reading middleware ({@code script-middleware}'s work).
- * Single thread; prints ns per request. Usage: {@code ScriptChainBench [seconds-per-case, default 3] [label-substring]}.
+ * Single thread; prints ns and bytes allocated per request. Usage: {@code ScriptChainBench [seconds-per-case, default 3] [label-substring]}.
  */
 public final class ScriptChainBench {
     private static final String EMPTY = "#include \"zeroserve.h\"\nZS_ENTRY zs_u64 e(void) { return 0; }\n";
@@ -149,6 +149,9 @@ public final class ScriptChainBench {
         while (System.nanoTime() < warmEnd) {
             sink += chain.run(request).action().ordinal();
         }
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
         long n = 0;
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
@@ -161,8 +164,9 @@ public final class ScriptChainBench {
             n += 1000;
             now = System.nanoTime();
         } while (now < end);
-        System.out.printf("%-24s %8.0f ns/request (%d requests)%s%n", label, (now - start) / (double) n, n,
-                sink == 42 ? " " : "");
+        long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+        System.out.printf("%-24s %8.0f ns/request %6.0f B/request (%d requests)%s%n", label,
+                (now - start) / (double) n, allocated / (double) n, n, sink == 42 ? " " : "");
     }
 
     private static final class BenchRequest implements ScriptRequest {
