@@ -2,14 +2,17 @@ package io.zeroserve.script;
 
 import io.zeroserve.ebpf.HelperException;
 
+import java.util.Arrays;
+
 /**
  * A script context's handle table: small integers from 1 up, never reused, at most {@link #MAX_LIVE} live.
  *
- * <p>Two parallel arrays of {@link #MAX_LIVE} slots, made on the first handle (most runs make none): with so few
- * live handles a scan beats hashing boxed keys.
+ * <p>Two parallel arrays of slots, made on the first handle (most runs make none) and grown up to
+ * {@link #MAX_LIVE}: with so few live handles a scan beats hashing boxed keys.
  */
 final class ObjectTable {
     static final int MAX_LIVE = 32;
+    private static final int INITIAL_SLOTS = 4;
 
     /** The handle in each slot; meaningful only where {@link #cursors} is non-null. */
     private long[] ids;
@@ -26,12 +29,17 @@ final class ObjectTable {
             throw new HelperException("too many live objects (limit " + MAX_LIVE + ")");
         }
         if (cursors == null) {
-            ids = new long[MAX_LIVE];
-            cursors = new JsonCursor[MAX_LIVE];
+            ids = new long[INITIAL_SLOTS];
+            cursors = new JsonCursor[INITIAL_SLOTS];
         }
         int slot = firstFree;
-        while (cursors[slot] != null) {
+        while (slot < cursors.length && cursors[slot] != null) {
             slot++;
+        }
+        if (slot == cursors.length) {
+            int size = Math.min(MAX_LIVE, cursors.length * 2);
+            ids = Arrays.copyOf(ids, size);
+            cursors = Arrays.copyOf(cursors, size);
         }
         long id = next++;
         ids[slot] = id;
