@@ -10,6 +10,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
@@ -119,8 +120,125 @@ public final class JsonCodec {
         return out.toString();
     }
 
+    /**
+     * {@link #serialize} encoded as UTF-8, written straight to bytes (a lone surrogate becomes {@code ?}, as
+     * {@link String#getBytes} encodes it).
+     */
     public static byte[] serializeUtf8(JsonNode node) {
-        return serialize(node).getBytes(StandardCharsets.UTF_8);
+        Utf8Out out = new Utf8Out();
+        writeUtf8(out, node);
+        return Arrays.copyOf(out.buf, out.len);
+    }
+
+    /** A growable byte buffer, just enough for {@link #writeUtf8}. */
+    private static final class Utf8Out {
+        byte[] buf = new byte[128];
+        int len;
+
+        void ensure(int more) {
+            if (len + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+            }
+        }
+
+        void put(int b) {
+            ensure(1);
+            buf[len++] = (byte) b;
+        }
+
+        void putAscii(String s) {
+            int n = s.length();
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                buf[len++] = (byte) s.charAt(i);
+            }
+        }
+    }
+
+    private static void writeUtf8(Utf8Out out, JsonNode node) {
+        switch (node.kind()) {
+            case NULL -> out.putAscii("null");
+            case BOOL -> out.putAscii(node.bool() ? "true" : "false");
+            case NUMBER -> out.putAscii(node.number().toString());
+            case STRING -> writeStringUtf8(out, node.string());
+            case ARRAY -> {
+                out.put('[');
+                boolean first = true;
+                for (JsonNode e : node.array()) {
+                    if (!first) {
+                        out.put(',');
+                    }
+                    first = false;
+                    writeUtf8(out, e);
+                }
+                out.put(']');
+            }
+            case OBJECT -> {
+                out.put('{');
+                boolean first = true;
+                for (Map.Entry<String, JsonNode> e : node.object().entrySet()) {
+                    if (!first) {
+                        out.put(',');
+                    }
+                    first = false;
+                    writeStringUtf8(out, e.getKey());
+                    out.put(':');
+                    writeUtf8(out, e.getValue());
+                }
+                out.put('}');
+            }
+        }
+    }
+
+    /** {@link #writeString}'s escaping, encoded as UTF-8 on the way. */
+    private static void writeStringUtf8(Utf8Out out, String s) {
+        int n = s.length();
+        out.ensure(n + 2); // the common case (ASCII, nothing to escape) needs no further growth
+        out.put('"');
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (c >= 0x20 && c != '"' && c != '\\') {
+                    out.put(c);
+                    continue;
+                }
+                out.put('\\');
+                switch (c) {
+                    case '"' -> out.put('"');
+                    case '\\' -> out.put('\\');
+                    case '\b' -> out.put('b');
+                    case '\f' -> out.put('f');
+                    case '\n' -> out.put('n');
+                    case '\r' -> out.put('r');
+                    case '\t' -> out.put('t');
+                    default -> {
+                        out.putAscii("u00");
+                        out.put(HEX[c >> 4]);
+                        out.put(HEX[c & 0xf]);
+                    }
+                }
+            } else if (c < 0x800) {
+                out.put(0xc0 | c >> 6);
+                out.put(0x80 | c & 0x3f);
+            } else if (Character.isSurrogate(c)) {
+                char low = i + 1 < n ? s.charAt(i + 1) : 0;
+                if (Character.isHighSurrogate(c) && Character.isLowSurrogate(low)) {
+                    int cp = Character.toCodePoint(c, low);
+                    out.put(0xf0 | cp >> 18);
+                    out.put(0x80 | cp >> 12 & 0x3f);
+                    out.put(0x80 | cp >> 6 & 0x3f);
+                    out.put(0x80 | cp & 0x3f);
+                    i++;
+                } else {
+                    out.put('?');
+                }
+            } else {
+                out.put(0xe0 | c >> 12);
+                out.put(0x80 | c >> 6 & 0x3f);
+                out.put(0x80 | c & 0x3f);
+            }
+        }
+        out.put('"');
     }
 
     private static void write(StringBuilder out, JsonNode node) {

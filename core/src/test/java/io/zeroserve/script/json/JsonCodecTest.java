@@ -74,6 +74,11 @@ class JsonCodecTest {
         }
         same(JsonNode.of(all.toString()));
         same(JsonNode.of("emoji \uD83D\uDE00 and \"quotes\" \\ / \u2028"));
+        for (char c = 0xd800; c <= 0xdfff; c++) {
+            same(JsonNode.of("x" + c)); // a lone surrogate at the end
+            same(JsonNode.of(c + "\uDE00y")); // high + low is a pair; anything else is two lone halves
+        }
+        same(JsonNode.of("\uDE00\uD83D")); // reversed pair
         JsonNode o = JsonNode.newObject();
         o.object().put(all.toString(), JsonNode.of(all.toString()));
         o.object().put("", JsonNode.of(""));
