@@ -162,8 +162,8 @@ public final class ConnectionHost {
                 byte[] first = reader.available() == 0 ? null : reader.readBytes(reader.available());
                 Http1FastPath.ResponseSink sink = socket.isSecure() ? Http1FastPath.ResponseSink.through(writer)
                         : Http1FastPath.ResponseSink.direct(connection);
-                Http1FastPath fast = new Http1FastPath(first, stream, fastPath, sink, socket.remotePeer(),
-                        socket.isSecure(), entry);
+                var origin = new Http1FastPath.Origin(socket.remotePeer(), socket.localPeer(), socket.isSecure());
+                Http1FastPath fast = new Http1FastPath(first, stream, fastPath, sink, origin, entry);
                 reader = DataReader.create(() -> entry.closeAfterResponse ? null : fast.get());
             }
             HostedConnection context = new HostedConnection(listenerContext, router, socket, reader, writer,

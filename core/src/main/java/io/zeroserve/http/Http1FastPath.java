@@ -12,11 +12,13 @@ import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
- * Answers the plain requests at the head of an HTTP/1.1 connection without Helidon: a {@code GET} or {@code HEAD}
- * with no body and none of the headers that change a static response. The response head is preformatted per
- * file, so answering costs a parse of the request and one write for a file held in memory, or the head and a
- * {@link Connection#sendFile} of the tar's byte range for a larger one on a plaintext connection. Through
- * Helidon's request and response objects the same response costs noticeably more CPU (perf/RESULTS.md).
+ * Answers the plain requests at the head of an HTTP/1.1 connection without Helidon's HTTP/1 code: a {@code GET} or
+ * {@code HEAD} with no body and no upgrade. The {@link Responder} decides: the server's handler answers a plain
+ * request for a file from a response head preformatted per file (one write for a file held in memory, or the
+ * head and a {@link Connection#sendFile} of the tar's byte range for a larger one on a plaintext connection), and
+ * runs its whole pipeline on light request and response objects for everything else (scripts, conditional and
+ * range requests, errors). Through Helidon's HTTP/1 connection the same responses cost noticeably more CPU
+ * (perf/RESULTS.md).
  *
  * <p>It sits between the socket and Helidon's reader as the byte source. Requests it answers never reach Helidon;
  * at the first request it does not take (another method, a conditional or range header, a request split across
@@ -45,11 +47,49 @@ final class Http1FastPath implements Supplier<byte[]> {
     }
 
     /** One parsed request, handed to the {@link Responder}. */
-    record SimpleRequest(boolean head, String rawPath, String query, String host) {
+    /**
+     * @param conditional the request has an {@code If-*} or {@code Range} field: not a plain 200
+     */
+    record SimpleRequest(boolean head, String rawPath, String query, String host, boolean conditional, byte[] bytes,
+                         int fieldsStart, int fieldsEnd) {
         /** {@code METHOD path[?query]}, as the request log writes it. */
         String logText() {
             return (head ? "HEAD " : "GET ") + (query.isEmpty() ? rawPath : rawPath + "?" + query);
         }
+
+        /** The request target as received: path, and {@code ?query} when there was a {@code ?}. */
+        String target() {
+            return query.isEmpty() ? rawPath : rawPath + "?" + query;
+        }
+
+        /** Each header field in arrival order, value without surrounding whitespace (already validated). */
+        void forEachField(java.util.function.BiConsumer<String, String> to) {
+            int pos = fieldsStart;
+            while (pos < fieldsEnd) {
+                int colon = pos;
+                while (bytes[colon] != ':') {
+                    colon++;
+                }
+                int lineEnd = colon;
+                while (bytes[lineEnd] != '\r') {
+                    lineEnd++;
+                }
+                int valueStart = colon + 1;
+                while (valueStart < lineEnd && (bytes[valueStart] == ' ' || bytes[valueStart] == '\t')) {
+                    valueStart++;
+                }
+                int valueEnd = lineEnd;
+                while (valueEnd > valueStart && (bytes[valueEnd - 1] == ' ' || bytes[valueEnd - 1] == '\t')) {
+                    valueEnd--;
+                }
+                to.accept(ascii(bytes, pos, colon), ascii(bytes, valueStart, valueEnd));
+                pos = lineEnd + 2;
+            }
+        }
+    }
+
+    /** The connection a simple request came on. */
+    record Origin(PeerInfo remotePeer, PeerInfo localPeer, boolean secure) {
     }
 
     /** Decides the response to a simple request and writes it. */
@@ -58,7 +98,7 @@ final class Http1FastPath implements Supplier<byte[]> {
          * Answers {@code request} through {@code sink} (and logs it) and returns true, or returns false without
          * writing anything when the request must go through the full pipeline instead.
          */
-        boolean respond(SimpleRequest request, PeerInfo remotePeer, boolean secure, ResponseSink sink);
+        boolean respond(SimpleRequest request, Origin origin, ResponseSink sink);
     }
 
     /** Where the fast path's responses go. */
@@ -131,8 +171,7 @@ final class Http1FastPath implements Supplier<byte[]> {
     private final Supplier<byte[]> source;
     private final Responder responder;
     private final ResponseSink sink;
-    private final PeerInfo remotePeer;
-    private final boolean secure;
+    private final Origin origin;
     private final ConnectionState state;
     private byte[] pending;
     private boolean handedOver;
@@ -141,14 +180,13 @@ final class Http1FastPath implements Supplier<byte[]> {
      * @param first  bytes already read from the connection (they start at a request boundary); may be null
      * @param source the rest of the connection's bytes
      */
-    Http1FastPath(byte[] first, Supplier<byte[]> source, Responder responder, ResponseSink sink,
-                  PeerInfo remotePeer, boolean secure, ConnectionState state) {
+    Http1FastPath(byte[] first, Supplier<byte[]> source, Responder responder, ResponseSink sink, Origin origin,
+                  ConnectionState state) {
         this.pending = first;
         this.source = source;
         this.responder = responder;
         this.sink = sink;
-        this.remotePeer = remotePeer;
-        this.secure = secure;
+        this.origin = origin;
         this.state = state;
     }
 
@@ -217,6 +255,8 @@ final class Http1FastPath implements Supplier<byte[]> {
         }
         pos += HTTP_11.length;
         String host = null;
+        boolean conditional = false;
+        int fieldsStart = pos;
         // Header fields until the empty line.
         while (true) {
             if (pos + 1 < limit && bytes[pos] == '\r' && bytes[pos + 1] == '\n') {
@@ -257,6 +297,7 @@ final class Http1FastPath implements Supplier<byte[]> {
             switch (ignoredOrHost(bytes, nameStart, nameEnd)) {
                 case IGNORED -> {
                 }
+                case CONDITIONAL -> conditional = true;
                 case HOST -> {
                     if (host != null) {
                         return -1;
@@ -275,10 +316,12 @@ final class Http1FastPath implements Supplier<byte[]> {
         }
         String rawPath = ascii(bytes, targetStart, queryStart < 0 ? targetEnd : queryStart);
         String query = queryStart < 0 ? "" : ascii(bytes, queryStart + 1, targetEnd);
-        return responder.respond(new SimpleRequest(head, rawPath, query, host), remotePeer, secure, sink) ? pos : -1;
+        SimpleRequest request = new SimpleRequest(head, rawPath, query, host, conditional, bytes, fieldsStart,
+                pos - 2);
+        return responder.respond(request, origin, sink) ? pos : -1;
     }
 
-    private enum HeaderKind { IGNORED, HOST, KEEP_ALIVE_ONLY, UNSUPPORTED }
+    private enum HeaderKind { IGNORED, HOST, CONDITIONAL, KEEP_ALIVE_ONLY, UNSUPPORTED }
 
     /**
      * What a request header means for a static response. Headers that carry a body, change the connection, ask
@@ -296,8 +339,8 @@ final class Http1FastPath implements Supplier<byte[]> {
             case 't' -> length == 2 || equalsIgnoreCase(bytes, start, end, "transfer-encoding")
                     ? HeaderKind.UNSUPPORTED : HeaderKind.IGNORED; // TE too
             case 'i' -> length > 3 && (bytes[start + 1] | 0x20) == 'f' && bytes[start + 2] == '-'
-                    ? HeaderKind.UNSUPPORTED : HeaderKind.IGNORED; // If-*
-            case 'r' -> equalsIgnoreCase(bytes, start, end, "range") ? HeaderKind.UNSUPPORTED : HeaderKind.IGNORED;
+                    ? HeaderKind.CONDITIONAL : HeaderKind.IGNORED; // If-*
+            case 'r' -> equalsIgnoreCase(bytes, start, end, "range") ? HeaderKind.CONDITIONAL : HeaderKind.IGNORED;
             case 'u' -> equalsIgnoreCase(bytes, start, end, "upgrade") ? HeaderKind.UNSUPPORTED : HeaderKind.IGNORED;
             case 'e' -> equalsIgnoreCase(bytes, start, end, "expect") ? HeaderKind.UNSUPPORTED : HeaderKind.IGNORED;
             case 'p' -> equalsIgnoreCase(bytes, start, end, "proxy-connection")

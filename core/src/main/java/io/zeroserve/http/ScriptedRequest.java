@@ -97,9 +97,10 @@ final class ScriptedRequest implements ScriptRequest {
                 out.add(Map.entry(h.name(), v));
             }
         }
-        if (!host && req.authority() != null && !req.authority().isEmpty()) {
+        String authority = host ? null : ZeroServeHandler.http2Authority(req);
+        if (authority != null && !authority.isEmpty()) {
             // HTTP/2 carries the host in :authority; scripts see it as Host, as in zeroserve.
-            out.add(Map.entry("host", req.authority()));
+            out.add(Map.entry("host", authority));
         }
         return out;
     }

@@ -43,6 +43,7 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
     private static final Header ACCEPT_RANGES = HeaderValues.createCached(HeaderNames.ACCEPT_RANGES, "bytes");
     private static final int CHUNK = 64 * 1024;
     private static final ArrayBlockingQueue<byte[]> CHUNKS = new ArrayBlockingQueue<>(64);
+    private static final System.Logger LOGGER = System.getLogger(ZeroServeHandler.class.getName());
 
     private final CurrentSite site;
     private final boolean validateHostnames;
@@ -87,7 +88,7 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
         if (req.isSecure()) {
             String host = header(req, HeaderNames.HOST);
             if (host == null) {
-                host = req.authority(); // HTTP/2 without a Host header: its :authority
+                host = http2Authority(req); // HTTP/2 without a Host header: its :authority
             }
             if (io.zeroserve.tls.HostCheck.misdirected(io.zeroserve.tls.TlsPeerInfo.factsOf(req.remotePeer())
                     .sniInner(), host)) {
@@ -153,21 +154,45 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
     }
 
     /**
-     * The fast path's answer ({@link Http1FastPath}): the same 200 response {@link #handle} would give to a plain
-     * GET or HEAD of a file, from a preformatted head; the body from memory, or for a larger file on a plaintext
-     * connection as a byte range of the tar sent by the transport. Declines (false, nothing written) whenever
-     * anything else could happen: scripts loaded, a host check that fails, a path that is a 400, a miss, a large
-     * file over TLS.
+     * The fast path's answer ({@link Http1FastPath}): a plain GET or HEAD of a file, with no scripts loaded, gets
+     * its 200 from a preformatted head ({@link #respondPreformatted}); every other request runs the whole pipeline
+     * of {@link #handle} on the fast path's request and response objects ({@link FastPathRequest},
+     * {@link FastPathResponse}), so the answer is the same as through Helidon's HTTP/1 connection.
      */
     @Override
-    public boolean respond(Http1FastPath.SimpleRequest request, PeerInfo remotePeer, boolean secure,
+    public boolean respond(Http1FastPath.SimpleRequest request, Http1FastPath.Origin origin,
                            Http1FastPath.ResponseSink sink) {
-        if (scripts != null) {
-            ScriptChain chain = scripts.get();
-            if (chain != null && !chain.isEmpty()) {
-                return false;
+        ScriptChain chain = scripts == null ? null : scripts.get();
+        boolean scripted = chain != null && !chain.isEmpty();
+        if (scripted || request.conditional() || !respondPreformatted(request, origin, sink)) {
+            FastPathResponse res = new FastPathResponse(sink);
+            try {
+                handle(new FastPathRequest(request, origin), res);
+            } catch (CloseConnectionException | UncheckedIOException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // A bug of ours: answer as Helidon's error handling does on the general path (500, or a close
+                // when the response has begun), and say where.
+                LOGGER.log(System.Logger.Level.WARNING, "request failed on the HTTP/1.1 fast path", e);
+                if (res.isSent()) {
+                    throw new CloseConnectionException("response failed after it began", e);
+                }
+                error(res, Status.INTERNAL_SERVER_ERROR_500);
             }
         }
+        return true;
+    }
+
+    /**
+     * The 200 response {@link #handle} gives to a plain GET or HEAD of a file, from a preformatted head: the body
+     * from memory, or for a larger file on a plaintext connection as a byte range of the tar sent by the
+     * transport. False, with nothing written, whenever anything else could happen: a host check that fails, a
+     * path that is a 400, a miss, a large file over TLS.
+     */
+    private boolean respondPreformatted(Http1FastPath.SimpleRequest request, Http1FastPath.Origin origin,
+                                        Http1FastPath.ResponseSink sink) {
+        boolean secure = origin.secure();
+        PeerInfo remotePeer = origin.remotePeer();
         String host = request.host();
         if (validateHostnames && !HostNames.isValidHostHeader(host)) {
             return false;
@@ -319,6 +344,14 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
         res.header(TEXT_PLAIN);
         ScriptResponses.finish(res, script);
         res.send(status.reasonPhrase().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * The {@code :authority} of an HTTP/2 request, else null. Not asked of HTTP/1 requests: Helidon's HTTP/1
+     * request answers {@code authority()} from the Host field and throws when there is none.
+     */
+    static String http2Authority(ServerRequest req) {
+        return req.prologue().protocolVersion().startsWith("2") ? req.authority() : null;
     }
 
     /**

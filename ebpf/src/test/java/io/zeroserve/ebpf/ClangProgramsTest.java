@@ -1,6 +1,7 @@
 package io.zeroserve.ebpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,6 +111,31 @@ class ClangProgramsTest {
         assertEquals(List.of("alpha", "beta", "gamma!"), log);
     }
 
+    /**
+     * R_BPF_64_ABS32 in a data section: a table of 32-bit guest addresses (clang emits these for {@code .long sym}),
+     * with an addend kept in place. Guest addresses lie below 4 GiB, so they fit.
+     */
+    @ParameterizedTest
+    @EnumSource(ProgramLoader.Mode.class)
+    void abs32RelocationsInData(ProgramLoader.Mode mode) throws Exception {
+        LoadedProgram p = load("""
+                asm(".pushsection .rodata.abs32,\\"a\\",@progbits\\n.p2align 2\\n.globl tab32\\ntab32:\\n"
+                    ".long msg_a\\n.long msg_b + 2\\n.popsection\\n");
+                const char msg_a[] = "first";
+                const char msg_b[] = "xxsecond";
+                extern const u32 tab32[];
+                extern u64 host_log(const char *s, u64 n);
+                __attribute__((section("zeroserve.request"))) u64 entry(void) {
+                    host_log((const char *)(u64)tab32[0], 5);
+                    host_log((const char *)(u64)tab32[1], 6);
+                    return tab32[1] - tab32[0];
+                }
+                """, mode);
+        log.clear();
+        assertEquals(8, run(p, "zeroserve.request"));
+        assertEquals(List.of("first", "second"), log);
+    }
+
     @ParameterizedTest
     @EnumSource(ProgramLoader.Mode.class)
     void helpersSeeCheckedMemoryAndBudget(ProgramLoader.Mode mode) throws Exception {
@@ -195,6 +221,27 @@ class ClangProgramsTest {
             byte[] cd = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(i * 37L).array();
             assertEquals(expect[i + 3], p.invoke(new Invocation("v4", cd, null, 0)), "input " + i * 37);
         }
+    }
+
+    /** A fault in a function of another section belongs to the entry that ran; the code location names both. */
+    @ParameterizedTest
+    @EnumSource(ProgramLoader.Mode.class)
+    void faultInACalleeOfAnotherSection(ProgramLoader.Mode mode) throws Exception {
+        LoadedProgram p = load("""
+                __attribute__((section("t.callee"), noinline)) s64 cb(s64 *p) { return *(volatile s64 *)p[0]; }
+                __attribute__((section("t.entry"))) s64 ca(s64 *p) { return cb(p) + 1; }
+                """, mode);
+        ProgramFault f = assertThrows(ProgramFault.class, () -> p.invoke(new Invocation("t.entry", new byte[8],
+                null, 0)));
+        assertEquals(ProgramFault.Kind.LOAD_OUT_OF_BOUNDS, f.kind());
+        assertEquals("t.entry", f.section());
+        assertEquals("t.callee", f.codeSection());
+        assertTrue(f.getMessage().startsWith("out of bounds load at 0x0 (8 bytes) in t.callee pc "), f.getMessage());
+        assertTrue(f.getMessage().endsWith(" (called from t.entry)"), f.getMessage());
+        f = assertThrows(ProgramFault.class, () -> p.invoke(new Invocation("t.callee", new byte[8], null, 0)));
+        assertEquals("t.callee", f.section());
+        assertEquals("t.callee", f.codeSection());
+        assertFalse(f.getMessage().contains("called from"), f.getMessage());
     }
 
     @ParameterizedTest

@@ -33,8 +33,15 @@ public final class ProgramLoader {
      *                         (tests use it to exercise region code on small functions)
      * @param interpretFunctions function indices the translator must leave to the interpreter (tests use it to
      *                           exercise the fallback path)
+     * @param testFuel           if positive, loops check for preemption every this many instructions and leave
+     *                           for their continuation every time (tests use it to exercise preemption exits)
      */
-    public record Config(Mode mode, Timeslicer timeslicer, int forceRegionBytes, Set<Integer> interpretFunctions) {
+    public record Config(Mode mode, Timeslicer timeslicer, int forceRegionBytes, Set<Integer> interpretFunctions,
+                         int testFuel) {
+        public Config(Mode mode, Timeslicer timeslicer, int forceRegionBytes, Set<Integer> interpretFunctions) {
+            this(mode, timeslicer, forceRegionBytes, interpretFunctions, 0);
+        }
+
         public Config(Mode mode, Timeslicer timeslicer) {
             this(mode, timeslicer, 0, Set.of());
         }
@@ -99,7 +106,7 @@ public final class ProgramLoader {
             return new LoadedProgram(image, interpreter, interpreter, "interpreter", null);
         }
         var jit = Translator.translateWithReport(image, config.forceRegionBytes(),
-                config.interpretFunctions());
+                config.interpretFunctions(), config.testFuel());
         return new LoadedProgram(image, jit.getKey(), interpreter, "jit", jit.getValue());
     }
 

@@ -3,6 +3,7 @@ package io.zeroserve.ebpf.internal;
 import static io.zeroserve.ebpf.internal.isa.Op.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.zeroserve.ebpf.HelperException;
@@ -202,8 +203,9 @@ class DifferentialFuzzTest {
     }
 
     /**
-     * A loop long enough to be stopped for preemption many times: each stop leaves the translated method, polls,
-     * and resumes in the function's region form; all ten registers and the stack must survive every transfer.
+     * A loop long enough to be stopped for preemption many times: each stop leaves the translated method by a
+     * return, polls, and resumes in the loop header's continuation; all ten registers and the stack must survive
+     * every transfer (with a tiny test fuel: a million transfers).
      */
     @Test
     void loopsStoppedForPreemptionResumeWithTheirState() throws LoadException, ProgramFault {
@@ -232,6 +234,12 @@ class DifferentialFuzzTest {
         for (int i = 0; i < 5; i++) {
             assertEquals(expect, jit.invoke(inv));
         }
+        LoadedProgram everyFewInsns = ProgramLoader.load(a.link(o), o, new ProgramLoader.Config(
+                ProgramLoader.Mode.JIT, Timeslicer.SYSTEM, 0, java.util.Set.of(), 100));
+        Translator.Report report = (Translator.Report) everyFewInsns.translation();
+        assertTrue(report.methodSizes().keySet().stream().anyMatch(m -> m.startsWith("c1_")),
+                "no continuation generated: " + report.methodSizes().keySet());
+        assertEquals(expect, everyFewInsns.invoke(inv));
     }
 
     @Test
@@ -251,12 +259,18 @@ class DifferentialFuzzTest {
             // The callee left to the interpreter: translated code calling interpreted code.
             LoadedProgram mixed = ProgramLoader.load(a.link(o), o, new ProgramLoader.Config(ProgramLoader.Mode.JIT,
                     Timeslicer.SYSTEM, 0, java.util.Set.of(1)));
+            // Every loop leaves its method for a continuation every few instructions, as on an epoch tick.
+            LoadedProgram preempted = ProgramLoader.load(a.link(o), o, new ProgramLoader.Config(
+                    ProgramLoader.Mode.JIT, Timeslicer.SYSTEM, 0, java.util.Set.of(), 3));
             byte[][] m1 = new byte[1][], m2 = new byte[1][], m3 = new byte[1][], m4 = new byte[1][];
+            byte[][] m5 = new byte[1][];
             String expect = outcome(interp, inv, m1);
             String got = outcome(jit, inv, m2);
             String gotRegions = outcome(regions, inv, m3);
             String gotMixed = outcome(mixed, inv, m4);
-            if (!expect.equals(got) || !expect.equals(gotRegions) || !expect.equals(gotMixed)) {
+            String gotPreempted = outcome(preempted, inv, m5);
+            if (!expect.equals(got) || !expect.equals(gotRegions) || !expect.equals(gotMixed)
+                    || !expect.equals(gotPreempted)) {
                 StringBuilder dis = new StringBuilder();
                 long[] code = a.link(o).code();
                 for (int pc = 0; pc < code.length; pc++) {
@@ -264,12 +278,13 @@ class DifferentialFuzzTest {
                             pc + 1 < code.length ? code[pc + 1] : 0, null)).append('\n');
                 }
                 fail("seed " + Long.toHexString(seed) + ": interpreter " + expect + ", jit " + got + ", regions "
-                        + gotRegions + ", mixed " + gotMixed + "\n" + dis);
+                        + gotRegions + ", mixed " + gotMixed + ", preempted " + gotPreempted + "\n" + dis);
             }
             if (m1[0] != null) {
                 assertArrayEquals(m1[0], m2[0], "seed " + Long.toHexString(seed) + ": stack differs (jit)");
                 assertArrayEquals(m1[0], m3[0], "seed " + Long.toHexString(seed) + ": stack differs (regions)");
                 assertArrayEquals(m1[0], m4[0], "seed " + Long.toHexString(seed) + ": stack differs (mixed)");
+                assertArrayEquals(m1[0], m5[0], "seed " + Long.toHexString(seed) + ": stack differs (preempted)");
             } else {
                 faults++;
             }

@@ -33,6 +33,33 @@ class PreemptionTest {
                 Duration.ofMillis(budgetMs));
     }
 
+    /**
+     * Interrupting the run's thread cancels the run at its next poll, with the interrupt still set. The thread is
+     * interrupted before or during the run; either way the first poll after it sees the flag.
+     */
+    @ParameterizedTest
+    @EnumSource(ProgramLoader.Mode.class)
+    void interruptingTheThreadCancelsTheRun(ProgramLoader.Mode mode) throws Exception {
+        LoadedProgram p = new Asm().section("s").label("l").ja("l").exit()
+                .load(mode, RuntimeOptions.defaults(), Timeslicer.SYSTEM);
+        AtomicReference<ProgramFault> fault = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread t = new Thread(() -> {
+            try {
+                p.invoke(INV);
+            } catch (ProgramFault f) {
+                fault.set(f);
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        t.start();
+        t.interrupt();
+        t.join();
+        assertEquals(ProgramFault.Kind.CANCELLED, fault.get().kind());
+        assertTrue(fault.get().getMessage().startsWith("run cancelled (thread interrupted"), fault.get().getMessage());
+        assertTrue(stillInterrupted.get(), "the interrupt must stay set for the caller");
+    }
+
     @ParameterizedTest
     @EnumSource(ProgramLoader.Mode.class)
     void infiniteLoopHitsTheCpuBudget(ProgramLoader.Mode mode) throws Exception {

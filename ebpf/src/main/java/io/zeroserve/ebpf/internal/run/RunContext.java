@@ -117,16 +117,22 @@ public final class RunContext implements HelperCall, GuestMemory {
 
     private GuestTrap trap(ProgramFault.Kind kind, int pc, String message, long address, int width) {
         LinkedObject obj = image.program().object();
-        String section = pc < 0 ? entry : obj.sectionAt(pc).name();
+        // The fault belongs to the entry that ran; the code location may be in another section it called.
+        String code = pc < 0 ? entry : obj.sectionAt(pc).name();
         int local = pc < 0 ? -1 : pc - obj.sectionAt(pc).start();
-        String where = pc < 0 ? " in " + section : " in " + section + " pc " + local;
-        return new GuestTrap(kind, section, local, message + where, address, width);
+        String where = pc < 0 ? " in " + entry : " in " + code + " pc " + local
+                + (code.equals(entry) ? "" : " (called from " + entry + ")");
+        return new GuestTrap(kind, entry, code, local, message + where, address, width);
     }
 
     // ---- preemption ----
 
     /** The slow path of the epoch check: decides whether to yield, throttle or abort. */
     public void poll(int pc) {
+        if (Thread.currentThread().isInterrupted()) {
+            // Cancellation: the caller interrupted the run's thread (the interrupt stays set for it to see).
+            throw trap(ProgramFault.Kind.CANCELLED, pc, "run cancelled (thread interrupted)");
+        }
         epochSeen = Epoch.ticks;
         Epoch.markUsed();
         Timeslicer ts = image.timeslicer();
@@ -154,7 +160,7 @@ public final class RunContext implements HelperCall, GuestMemory {
                 ts.sleep(4 * slice);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw trap(ProgramFault.Kind.CPU_BUDGET, pc, "run interrupted while throttled");
+                throw trap(ProgramFault.Kind.CANCELLED, pc, "run cancelled (thread interrupted while throttled)");
             }
         } else {
             ts.yieldNow();

@@ -54,7 +54,6 @@ public final class Translator {
     public static final int HUGE_METHOD_LIMIT = 7999;
     private static final System.Logger LOG = System.getLogger("io.zeroserve.ebpf.jit");
     private static final long BASE = Layout.GUEST_BASE;
-    private static final long MIN = Long.MIN_VALUE;
     /**
      * Instructions a loop may run between two epoch comparisons: about 0.1-0.3 ms of guest work, well under the
      * 2 ms slice, so a tick is noticed late by a fraction of a slice at most.
@@ -76,6 +75,17 @@ public final class Translator {
     static final MethodTypeDesc MT_FN = MethodTypeDesc.of(CD_long, CD_CTX, CD_long, CD_long, CD_long, CD_long,
             CD_long, CD_long);
     static final MethodTypeDesc MT_REGION = MethodTypeDesc.of(CD_int, CD_CTX, CD_LONGS, CD_int);
+    static final MethodTypeDesc MT_RESUME = MethodTypeDesc.of(CD_long, CD_CTX, CD_int, CD_long, CD_long, CD_long,
+            CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long);
+    /**
+     * Never-taken cases that pad each {@code k<fn>} past C2's FreqInlineSize (325 bytecode bytes by default), so
+     * C2 does not inline it into the exits: a direct call out of the exit keeps the loops' register allocation as
+     * if the exit were not there (inlined, or through a method handle, matmul ran 20-30 % slower).
+     */
+    private static final int RESUME_PADDING_CASES = 48;
+    /** Most continuations per function, and most estimated bytecode they may add up to. */
+    private static final int MAX_CONTINUATIONS = 32;
+    private static final int CONTINUATION_BUDGET = 256 * 1024;
     static final MethodTypeDesc MT_CALL = MethodTypeDesc.of(CD_long, CD_CTX, CD_int, CD_long, CD_long, CD_long,
             CD_long, CD_long, CD_long);
     static final MethodTypeDesc MT_INTERP = MethodTypeDesc.of(CD_long, CD_int, CD_long, CD_long, CD_long, CD_long,
@@ -96,10 +106,19 @@ public final class Translator {
     private Report report;
 
     private final int forceRegionBytes;
+    /** Instructions a loop runs between preemption exits; a test knob can make it tiny. */
+    private final int fuel;
+    /** Functions whose loop headers cannot leave through continuations: they call the poll in place. */
+    private final java.util.Set<Integer> noContinuations = new TreeSet<>();
 
     private Translator(ProgramImage image, int forceRegionBytes) {
+        this(image, forceRegionBytes, 0);
+    }
+
+    private Translator(ProgramImage image, int forceRegionBytes, int testFuel) {
         this.image = image;
         this.forceRegionBytes = forceRegionBytes;
+        this.fuel = testFuel > 0 ? testFuel : FUEL;
         this.program = image.program();
         this.code = program.object().code();
     }
@@ -111,7 +130,17 @@ public final class Translator {
     /** Translates and also returns what was generated. */
     public static Map.Entry<Engine, Report> translateWithReport(ProgramImage image, int forceRegionBytes,
                                                                java.util.Set<Integer> interpretFunctions) {
-        Translator t = new Translator(image, forceRegionBytes);
+        return translateWithReport(image, forceRegionBytes, interpretFunctions, 0);
+    }
+
+    /**
+     * As above; a positive {@code testFuel} replaces {@link #FUEL} (tests use it to send loops through their
+     * continuations every few iterations).
+     */
+    public static Map.Entry<Engine, Report> translateWithReport(ProgramImage image, int forceRegionBytes,
+                                                               java.util.Set<Integer> interpretFunctions,
+                                                               int testFuel) {
+        Translator t = new Translator(image, forceRegionBytes, testFuel);
         for (int fn : interpretFunctions) {
             t.fallback.put(fn, "requested by the loader configuration");
         }
@@ -152,6 +181,10 @@ public final class Translator {
                 sizes.put(name, len);
                 if (len > HUGE_METHOD_LIMIT && (name.startsWith("f") || name.startsWith("r"))) {
                     changed |= shrink(name);
+                } else if (len > HUGE_METHOD_LIMIT && name.matches("c\\d+_\\d+")) {
+                    // A continuation is the whole function plus register transfers: it may just miss the limit.
+                    noContinuations.add(Integer.parseInt(name.substring(1, name.indexOf('_'))));
+                    changed = true;
                 }
             }
             if (changed) {
@@ -159,8 +192,8 @@ public final class Translator {
             }
             try {
                 MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
-                Engine e = (Engine) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class))
-                        .invoke();
+                Class<?> cls = lookup.lookupClass();
+                Engine e = (Engine) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
                 report = new Report(lookup.lookupClass().getName(), Map.copyOf(fallback), Map.copyOf(plan),
                         Map.copyOf(sizes));
                 return e;
@@ -310,6 +343,17 @@ public final class Translator {
                     if (regions == null) {
                         clb.withMethodBody("f" + f.index(), MT_FN, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
                                 cob -> new FunctionEmitter(self, f, f.start(), f.end(), false, null, cob).emit());
+                        List<Integer> headers = continuations(f);
+                        if (!headers.isEmpty()) {
+                            clb.withMethodBody("k" + f.index(), MT_RESUME,
+                                    ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                                    cob -> emitResume(self, f, headers, cob));
+                            for (int h : headers) {
+                                clb.withMethodBody("c" + f.index() + "_" + h, MT_REGION,
+                                        ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                                        cob -> new FunctionEmitter(self, f, h, cob).emit());
+                            }
+                        }
                     } else {
                         clb.withMethodBody("f" + f.index(), MT_FN, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
                                 cob -> emitDispatcher(self, f, regions, cob));
@@ -393,6 +437,157 @@ public final class Translator {
         cob.aload(regs).loadConstant(0).laload().lreturn();
     }
 
+    /**
+     * The loop headers of a function in one method, each of which gets a continuation: empty when the function is
+     * split, interpreted, has no loops, or its continuations would be too many or too big (its loop headers then
+     * call the poll in place, which is correct but keeps C2 from optimising the loops as well).
+     */
+    private List<Integer> continuations(Function f) {
+        List<Integer> headers = new ArrayList<>();
+        if (plan.get(f.index()) != null || fallback.containsKey(f.index()) || noContinuations.contains(f.index())) {
+            return headers;
+        }
+        for (int pc = f.start(); pc < f.end(); pc++) {
+            long w = code[pc];
+            int op = Insn.opcode(w);
+            if (isJump(op)) {
+                int t = pc + 1 + (op == (JMP32 | JA) ? Insn.imm(w) : Insn.off(w));
+                if (t <= pc && !headers.contains(t)) {
+                    headers.add(t);
+                }
+            }
+            if (op == LDDW) {
+                pc++;
+            }
+        }
+        if (headers.size() > MAX_CONTINUATIONS
+                || (long) headers.size() * estimate(f.start(), f.end()) > CONTINUATION_BUDGET) {
+            return List.of();
+        }
+        headers.sort(null);
+        return headers;
+    }
+
+    /**
+     * {@code k<fn>(ctx, pc, r0..r10)}: where a loop of a function goes when its fuel runs out. Polls (yield,
+     * throttle, budget) if the epoch moved, then runs the continuation for {@code pc}; a continuation returns -1
+     * when the function exits (r0 in regs[0]), or the loop header where its fuel ran out again. One frame, however
+     * many exits.
+     */
+    private void emitResume(ClassDesc self, Function f, List<Integer> headers, CodeBuilder cob) {
+        final int pcLocal = 1, regs = 24;
+        cob.loadConstant(11).newarray(TypeKind.LONG).astore(regs);
+        for (int r = 0; r <= 10; r++) {
+            cob.aload(regs).loadConstant(r).lload(2 + 2 * r).lastore();
+        }
+        Label loop = cob.newLabel();
+        Label bad = cob.newLabel();
+        Label next = cob.newLabel();
+        cob.labelBinding(loop);
+        Label polled = cob.newLabel();
+        cob.getstatic(CD_EPOCH, "ticks", CD_long).aload(0).getfield(CD_CTX, "epochSeen", CD_long).lcmp()
+                .ifeq(polled);
+        cob.aload(0).iload(pcLocal).invokevirtual(CD_CTX, "poll", MethodTypeDesc.of(CD_void, CD_int));
+        cob.labelBinding(polled);
+        List<SwitchCase> cases = new ArrayList<>();
+        List<Label> labels = new ArrayList<>();
+        for (int h : headers) {
+            Label l = cob.newLabel();
+            labels.add(l);
+            cases.add(SwitchCase.of(h, l));
+        }
+        for (int i = 0; i < RESUME_PADDING_CASES; i++) {
+            cases.add(SwitchCase.of(Integer.MIN_VALUE + i, bad)); // pcs are never negative
+        }
+        cases.sort(java.util.Comparator.comparingInt(SwitchCase::caseValue));
+        cob.iload(pcLocal).lookupswitch(bad, cases);
+        for (int i = 0; i < headers.size(); i++) {
+            cob.labelBinding(labels.get(i));
+            cob.aload(0).aload(regs).iload(pcLocal)
+                    .invokestatic(self, "c" + f.index() + "_" + headers.get(i), MT_REGION)
+                    .istore(pcLocal).goto_(next);
+        }
+        cob.labelBinding(next);
+        cob.iload(pcLocal).ifge(loop);
+        cob.aload(regs).loadConstant(0).laload().lreturn();
+        cob.labelBinding(bad);
+        ClassDesc ise = ClassDesc.of(IllegalStateException.class.getName());
+        cob.new_(ise).dup().loadConstant("no continuation at this pc")
+                .invokespecial(ise, "<init>", MethodTypeDesc.of(CD_void, ConstantDescs.CD_String)).athrow();
+    }
+
+    private final Map<Integer, int[]> liveness = new HashMap<>();
+
+    /**
+     * Per instruction of {@code f}, the registers live before it (bit r), by backward dataflow; r10 always. A
+     * preemption exit hands over only these, so registers that are dead at a loop header (temporaries the body
+     * overwrites before reading) are not kept alive across the whole loop just for the rare exit.
+     * Over-approximates where unsure: atomics and calls kill nothing.
+     */
+    int[] liveIn(Function f) {
+        return liveness.computeIfAbsent(f.index(), k -> {
+            int n = f.end() - f.start();
+            int[] in = new int[n];
+            boolean changed = true;
+            while (changed) {
+                changed = false;
+                for (int pc = f.end() - 1; pc >= f.start(); pc--) {
+                    if (pc > f.start() && Insn.opcode(code[pc - 1]) == LDDW) {
+                        continue; // second slot of lddw
+                    }
+                    long w = code[pc];
+                    int op = Insn.opcode(w), dst = Insn.dst(w), src = Insn.src(w);
+                    int next = op == LDDW ? pc + 2 : pc + 1;
+                    int out = 0;
+                    if (fallsThrough(op) && next < f.end()) {
+                        out |= in[next - f.start()];
+                    }
+                    if (isJump(op)) {
+                        int t = next + (op == (JMP32 | JA) ? Insn.imm(w) : Insn.off(w));
+                        if (t >= f.start() && t < f.end()) {
+                            out |= in[t - f.start()];
+                        }
+                    }
+                    int use = 0, def = 0;
+                    boolean x = (op & X) != 0;
+                    switch (cls(op)) {
+                        case ALU, ALU64 -> {
+                            if (code(op) == MOV) {
+                                use = x ? 1 << src : 0;
+                            } else {
+                                use = (1 << dst) | (x && code(op) != END && code(op) != NEG ? 1 << src : 0);
+                            }
+                            def = 1 << dst;
+                        }
+                        case LD -> def = 1 << dst;
+                        case LDX -> {
+                            use = 1 << src;
+                            def = 1 << dst;
+                        }
+                        case ST -> use = 1 << dst;
+                        case STX -> use = (1 << dst) | (1 << src) | (mode(op) == ATOMIC ? 1 : 0);
+                        default -> {
+                            if (op == CALL_OP) {
+                                use = 0b111110;
+                                def = 1;
+                            } else if (op == EXIT_OP) {
+                                use = 1;
+                            } else if (code(op) != JA) {
+                                use = (1 << dst) | (x ? 1 << src : 0);
+                            }
+                        }
+                    }
+                    int live = use | (out & ~def) | (1 << 10);
+                    if (live != in[pc - f.start()]) {
+                        in[pc - f.start()] = live;
+                        changed = true;
+                    }
+                }
+            }
+            return in;
+        });
+    }
+
     /** Stack-overflow check and the function-entry epoch check; {@code fpLocal} holds r10. */
     private void prologue(CodeBuilder cob, Function f, int fpLocal) {
         Label ok = cob.newLabel();
@@ -433,9 +628,27 @@ public final class Translator {
         private final Map<Integer, Label> exits = new TreeMap<>();
         private final long loadLimit;
         private final long storeLimit;
+        /** For a continuation: the loop header it starts at; -1 otherwise. */
+        private final int contEntry;
+        /** Loop headers leave the method when the fuel runs out (to k<fn>, or from a continuation by returning). */
+        private final boolean resumable;
+        private final Label[] afterCheck;
+
+        /** The continuation of function {@code f} at loop header {@code entry}: the whole function, one entry. */
+        FunctionEmitter(ClassDesc self, Function f, int entry, CodeBuilder cob) {
+            this(self, f, f.start(), f.end(), true, null, cob, entry);
+        }
 
         FunctionEmitter(ClassDesc self, Function f, int from, int to, boolean region, List<int[]> regions,
                         CodeBuilder cob) {
+            this(self, f, from, to, region, regions, cob, -1);
+        }
+
+        private FunctionEmitter(ClassDesc self, Function f, int from, int to, boolean region, List<int[]> regions,
+                                CodeBuilder cob, int contEntry) {
+            this.contEntry = contEntry;
+            this.resumable = contEntry >= 0 || (!region && !continuations(f).isEmpty());
+            this.afterCheck = new Label[to - from];
             this.self = self;
             this.f = f;
             this.from = from;
@@ -502,8 +715,17 @@ public final class Translator {
         }
 
         void emit() {
-            cob.loadConstant(FUEL).istore(fuel); // first: region entries jump straight to loop headers
-            if (region) {
+            cob.loadConstant(Translator.this.fuel).istore(fuel); // first: region entries jump to loop headers
+            if (contEntry >= 0) {
+                cob.aload(0).getfield(CD_CTX, "mem", CD_BYTES).astore(mem);
+                for (int r = 0; r <= 10; r++) {
+                    cob.aload(1).loadConstant(r).laload().lstore(slot[r]);
+                }
+                frameIndex();
+                // Past the header's own check: the run just polled, and a tiny test fuel must still make progress.
+                afterCheck[contEntry - from] = cob.newLabel();
+                cob.goto_(afterCheck[contEntry - from]);
+            } else if (region) {
                 cob.aload(0).getfield(CD_CTX, "mem", CD_BYTES).astore(mem);
                 for (int r = 0; r <= 10; r++) {
                     cob.aload(1).loadConstant(r).laload().lstore(slot[r]);
@@ -520,7 +742,7 @@ public final class Translator {
                 }
                 Label bad = cob.newLabel();
                 // r10 never changes within a function and the prologue proved its frame lies inside the stack.
-                cob.lload(slot[10]).loadConstant(BASE).lsub().l2i().istore(fpIdx);
+                frameIndex();
                 cob.iload(2).lookupswitch(bad, cases);
                 cold.add(() -> {
                     cob.labelBinding(bad);
@@ -530,7 +752,7 @@ public final class Translator {
             } else {
                 prologue(cob, f, 11);
                 cob.aload(0).getfield(CD_CTX, "mem", CD_BYTES).astore(mem);
-                cob.lload(slot[10]).loadConstant(BASE).lsub().l2i().istore(fpIdx);
+                frameIndex();
                 for (int r : new int[] {0, 6, 7, 8, 9}) {
                     cob.loadConstant(0L).lstore(slot[r]);
                 }
@@ -538,13 +760,30 @@ public final class Translator {
             for (int pc = from; pc < to; pc++) {
                 cob.labelBinding(label(pc));
                 if (loopHeader[pc - from]) {
-                    // Loop header: charge the loop's length to the local fuel; only when it runs out, compare the
-                    // epoch (a memory load) and refill. Keeps the common back-edge free of memory accesses.
+                    // Loop header: charge the loop's length to the local fuel, a register; only when it runs out,
+                    // leave for the continuation, or (without continuations) compare the epoch and refill.
                     Label skip = cob.newLabel();
                     cob.iload(fuel).loadConstant(loopLength[pc - from]).isub().dup().istore(fuel).ifge(skip);
-                    epochCheck(cob, pc);
-                    cob.loadConstant(FUEL).istore(fuel);
+                    if (resumable) {
+                        // Out of fuel: leave the loop by a return, not a call, so the loop body holds neither a
+                        // call (C2 spills the registers live across one and does not unroll) nor the volatile
+                        // epoch load; k<fn> compares the epoch, polls if it moved, and resumes in this header's
+                        // continuation. Exits depend on instruction counts only, so profiles see them as rare.
+                        Label preempt = cob.newLabel();
+                        cob.goto_(preempt);
+                        int at = pc;
+                        cold.add(() -> {
+                            cob.labelBinding(preempt);
+                            leave(at);
+                        });
+                    } else {
+                        epochCheck(cob, pc);
+                        cob.loadConstant(Translator.this.fuel).istore(fuel);
+                    }
                     cob.labelBinding(skip);
+                    if (afterCheck[pc - from] != null) {
+                        cob.labelBinding(afterCheck[pc - from]);
+                    }
                 }
                 long w = code[pc];
                 if (Insn.opcode(w) == LDDW) {
@@ -568,6 +807,40 @@ public final class Translator {
                 storeRegs();
                 cob.loadConstant(e.getKey()).ireturn();
             }
+        }
+
+        /**
+         * fpIdx = r10 - BASE, masked to the stack's index range: a no-op on the value (the prologue proved the frame
+         * lies inside the stack), but it tells C2 that fpIdx + off cannot overflow, so a frame access addresses as
+         * [mem + fpIdx + off] instead of keeping one hoisted index per stack slot live in a register.
+         */
+        private void frameIndex() {
+            int mask = (Integer.highestOneBit(image.stackBytes()) << 1) - 1;
+            cob.lload(slot[10]).loadConstant(BASE).lsub().l2i().loadConstant(mask).iand().istore(fpIdx);
+        }
+
+        /** Leaves for a preemption at loop header {@code pc}, to be resumed in its continuation. */
+        private void leave(int pc) {
+            int live = liveIn(f)[pc - f.start()];
+            if (contEntry >= 0) {
+                for (int r = 0; r <= 10; r++) {
+                    if ((live & (1 << r)) != 0) {
+                        cob.aload(1).loadConstant(r).lload(slot[r]).lastore();
+                    }
+                }
+                cob.loadConstant(pc).ireturn();
+                return;
+            }
+            // Registers as arguments: nothing is live across this call (an allocation here would be a call too).
+            cob.aload(0).loadConstant(pc);
+            for (int r = 0; r <= 10; r++) {
+                if ((live & (1 << r)) != 0) {
+                    cob.lload(slot[r]);
+                } else {
+                    cob.lconst_0();
+                }
+            }
+            cob.invokestatic(self, "k" + f.index(), MT_RESUME).lreturn();
         }
 
         private void storeRegs() {
@@ -772,18 +1045,14 @@ public final class Translator {
                     return;
                 }
                 cob.lload(slot[dst]);
+                src64(op, src, imm);
                 if (unsigned) {
-                    cob.loadConstant(MIN).ladd();
-                }
-                if ((op & X) != 0) {
-                    cob.lload(slot[src]);
-                    if (unsigned) {
-                        cob.loadConstant(MIN).ladd();
-                    }
+                    // An intrinsic: C2 compares unsigned directly (cmp; ja) instead of biasing both sides.
+                    cob.invokestatic(ConstantDescs.CD_Long, "compareUnsigned",
+                            MethodTypeDesc.of(CD_int, CD_long, CD_long));
                 } else {
-                    cob.loadConstant(unsigned ? imm + MIN : (long) imm);
+                    cob.lcmp();
                 }
-                cob.lcmp();
                 switch (c) {
                     case JEQ -> cob.ifeq(t);
                     case JNE -> cob.ifne(t);
@@ -802,16 +1071,17 @@ public final class Translator {
                 cob.iand().ifne(t);
                 return;
             }
+            src32(op, src, imm);
             if (unsigned) {
-                cob.loadConstant(Integer.MIN_VALUE).iadd();
-            }
-            if ((op & X) != 0) {
-                cob.lload(slot[src]).l2i();
-                if (unsigned) {
-                    cob.loadConstant(Integer.MIN_VALUE).iadd();
+                cob.invokestatic(ConstantDescs.CD_Integer, "compareUnsigned",
+                        MethodTypeDesc.of(CD_int, CD_int, CD_int));
+                switch (c) {
+                    case JGT -> cob.ifgt(t);
+                    case JGE -> cob.ifge(t);
+                    case JLT -> cob.iflt(t);
+                    default -> cob.ifle(t);
                 }
-            } else {
-                cob.loadConstant(unsigned ? imm + Integer.MIN_VALUE : imm);
+                return;
             }
             switch (c) {
                 case JEQ -> cob.if_icmpeq(t);
@@ -836,17 +1106,15 @@ public final class Translator {
                 return;
             }
             Label fault = cob.newLabel();
-            cob.lload(slot[base]);
-            if (off != 0) {
-                cob.loadConstant((long) off).ladd();
-            }
-            cob.dup2().lstore(tmp);
-            // (addr - BASE) unsigned > limit - width  <=>  (addr - BASE + MIN) signed > (limit - width + MIN)
-            cob.loadConstant(MIN - BASE).ladd().loadConstant(limit - width + MIN).lcmp().ifgt(fault);
-            cob.lload(tmp).loadConstant(BASE).lsub().l2i().istore(idx);
+            // tmp = addr - BASE; fault unless tmp <= limit - width, unsigned (lea, cmp imm32, ja).
+            cob.lload(slot[base]).loadConstant((long) off - BASE).ladd().dup2().lstore(tmp)
+                    .loadConstant(limit - width)
+                    .invokestatic(ConstantDescs.CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long))
+                    .ifgt(fault);
+            cob.lload(tmp).l2i().istore(idx);
             cold.add(() -> {
                 cob.labelBinding(fault);
-                cob.aload(0).loadConstant(pc).lload(tmp).loadConstant(width)
+                cob.aload(0).loadConstant(pc).lload(tmp).loadConstant(BASE).ladd().loadConstant(width)
                         .invokevirtual(CD_CTX, store ? "storeFault" : "loadFault", MT_FAULT).athrow();
             });
             if (store) {
