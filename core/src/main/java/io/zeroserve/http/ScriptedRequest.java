@@ -120,8 +120,9 @@ final class ScriptedRequest implements ScriptRequest {
                 }
             }
         }
-        if (!host && req.authority() != null && !req.authority().isEmpty()) {
-            to.accept("host", req.authority());
+        String authority = host ? null : ZeroServeHandler.http2Authority(req);
+        if (authority != null && !authority.isEmpty()) {
+            to.accept("host", authority); // as in headers()
         }
     }
 
