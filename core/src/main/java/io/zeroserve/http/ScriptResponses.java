@@ -3,6 +3,7 @@ package io.zeroserve.http;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import io.zeroserve.script.ResponseHead;
@@ -11,10 +12,13 @@ import io.zeroserve.script.ScriptResult;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Writing what the script chain decided onto a Helidon response. */
 final class ScriptResponses {
+    private static final Header JSON = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json");
+
     private ScriptResponses() {
     }
 
@@ -23,7 +27,17 @@ final class ScriptResponses {
      * {@code res}. Call right before the body is sent. Content-Length stays the server's.
      */
     static void finish(ServerResponse res, ScriptResult result) {
-        if (result == null) {
+        if (result == null || !result.changesResponse()) {
+            return;
+        }
+        if (!result.hasResponseHooks()) {
+            // Metadata alone only sets fields: write them straight onto the response, no full copy and rewrite.
+            result.metadata().forEachResponseHeader((name, value) -> {
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (!lower.equals("content-length")) { // the body decides
+                    res.headers().set(HeaderNames.create(lower), value);
+                }
+            });
             return;
         }
         ResponseHead head = new ResponseHead(res.status().code());
@@ -60,12 +74,17 @@ final class ScriptResponses {
     static void send(ServerResponse res, ScriptResult result, boolean head) {
         ScriptResponse r = result.response();
         int status = r.effectiveStatus();
-        res.status(Status.create(status));
+        res.status(status == 200 ? Status.OK_200 : Status.create(status));
         if (r.contentType() != null) {
-            res.header(HeaderNames.CONTENT_TYPE, r.contentType());
+            res.header(r.contentType().equals("application/json") ? JSON : HeaderValues.create(HeaderNames.CONTENT_TYPE,
+                    r.contentType()));
         }
         for (Map.Entry<String, String> h : r.headers()) {
-            res.header(HeaderNames.create(h.getKey()), h.getValue());
+            if (h.getKey().equals("server") && h.getValue().equals("zeroserve")) {
+                res.header(ZeroServeHandler.SERVER);
+            } else {
+                res.header(HeaderNames.create(h.getKey()), h.getValue());
+            }
         }
         finish(res, result);
         int sent = res.status().code();

@@ -1,6 +1,8 @@
 package io.zeroserve.http;
 
 import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.zeroserve.script.ConnectionFacts;
 import io.zeroserve.script.ScriptRequest;
@@ -11,14 +13,18 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /** A Helidon request as the script chain sees it. Lives for one request, on its thread. */
 final class ScriptedRequest implements ScriptRequest {
     private final ServerRequest req;
-    private final String requestId;
+    /** Made on first use when the handler had none (request logging off): most requests never need one. */
+    private String requestId;
+    private ConnectionFacts connection;
     private final String rawPath;
     private final String query;
 
+    /** @param requestId the request's log id, or null to make one only if a script or log line needs it */
     ScriptedRequest(ServerRequest req, String requestId, String rawPath) {
         this.req = req;
         this.requestId = requestId;
@@ -30,6 +36,9 @@ final class ScriptedRequest implements ScriptRequest {
 
     @Override
     public String requestId() {
+        if (requestId == null) {
+            requestId = Ulid.next();
+        }
         return requestId;
     }
 
@@ -67,7 +76,10 @@ final class ScriptedRequest implements ScriptRequest {
 
     @Override
     public ConnectionFacts connection() {
-        return TlsConnectionFacts.of(req.remotePeer());
+        if (connection == null) {
+            connection = TlsConnectionFacts.of(req.remotePeer());
+        }
+        return connection;
     }
 
     @Override
@@ -91,6 +103,27 @@ final class ScriptedRequest implements ScriptRequest {
             out.add(Map.entry("host", authority));
         }
         return out;
+    }
+
+    /** Like {@link #headers()} without the list; names come lowercase (as Helidon keeps them). */
+    @Override
+    public void forEachHeader(BiConsumer<String, String> to) {
+        boolean host = false;
+        for (Header h : req.headers()) {
+            HeaderName name = h.headerName();
+            host |= name.equals(HeaderNames.HOST);
+            if (h.valueCount() == 1) {
+                to.accept(name.lowerCase(), h.get());
+            } else {
+                for (String v : h.allValues()) {
+                    to.accept(name.lowerCase(), v);
+                }
+            }
+        }
+        String authority = host ? null : ZeroServeHandler.http2Authority(req);
+        if (authority != null && !authority.isEmpty()) {
+            to.accept("host", authority); // as in headers()
+        }
     }
 
     @Override

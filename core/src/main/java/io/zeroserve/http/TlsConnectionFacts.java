@@ -27,6 +27,6 @@ final class TlsConnectionFacts {
         }
         return new ConnectionFacts(true, f.handshakeComplete(), f.alpn(), f.sniInner(),
                 f.echAccepted() ? f.sniOuter() : null, f.echConfigured(), f.echAccepted(), f.ja4(), leaf,
-                chain.stream().map(TlsFacts::fingerprintHex).toList());
+                chain.isEmpty() ? List.of() : chain.stream().map(TlsFacts::fingerprintHex).toList());
     }
 }

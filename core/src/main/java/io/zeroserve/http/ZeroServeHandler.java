@@ -106,7 +106,7 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
         ScriptChain chain = scripts == null ? null : scripts.get();
         ScriptResult script = null;
         if (chain != null && !chain.isEmpty()) {
-            script = chain.run(new ScriptedRequest(req, requestId != null ? requestId : Ulid.next(), rawPath));
+            script = chain.run(new ScriptedRequest(req, requestId, rawPath));
             if (script.request().methodChanged()) {
                 method = Method.create(script.request().method());
             }

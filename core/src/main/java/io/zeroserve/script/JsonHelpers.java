@@ -107,7 +107,7 @@ final class JsonHelpers {
             return 1;
         });
         b.add("zs_object_free", (c, h, r2, r3, r4, r5) -> {
-            ScriptContext.of(c).objects.free(h);
+            ScriptContext.of(c).objects().free(h);
             return 0;
         });
         b.add("zs_json_new_object", (c, r1, r2, r3, r4, r5) -> ScriptContext.of(c).addJson(JsonNode.newObject()));
@@ -197,7 +197,7 @@ final class JsonHelpers {
 
     private static long addCursor(ScriptContext ctx, JsonCursor from, JsonNode node) throws HelperException {
         ctx.charge(CURSOR_BYTES);
-        return ctx.objects.add(new JsonCursor(from.root, node));
+        return ctx.objects().add(new JsonCursor(from.root, node));
     }
 
     private static SiteFiles siteOf(ScriptContext ctx, String helper) throws HelperException {

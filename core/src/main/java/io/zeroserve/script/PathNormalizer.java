@@ -33,6 +33,45 @@ final class PathNormalizer {
         if (raw == null || raw.isEmpty()) {
             raw = "/";
         }
+        if (isPlain(raw)) {
+            // Already normal: nothing to collapse, decode or pop, so the path is the raw path.
+            boolean dirHint = raw.endsWith("/");
+            return new Normalized(raw, raw.substring(1, raw.length() - (dirHint && raw.length() > 1 ? 1 : 0)),
+                    dirHint);
+        }
+        return normalizeSegments(raw);
+    }
+
+    /**
+     * A path that normalizes to itself: starts with {@code /}, no {@code %}, no empty segment except a final one
+     * after a trailing {@code /}, and no {@code .} or {@code ..} segment.
+     */
+    static boolean isPlain(String raw) {
+        if (raw.charAt(0) != '/') {
+            return false;
+        }
+        int n = raw.length();
+        int segStart = 1;
+        for (int i = 1; i <= n; i++) {
+            char ch = i < n ? raw.charAt(i) : '/';
+            if (ch == '%') {
+                return false;
+            }
+            if (ch != '/') {
+                continue;
+            }
+            int len = i - segStart;
+            if (len == 0 ? i < n : len <= 2 && raw.charAt(segStart) == '.'
+                    && (len == 1 || raw.charAt(segStart + 1) == '.')) {
+                return false; // "//", "/./" or "/../"
+            }
+            segStart = i + 1;
+        }
+        return true;
+    }
+
+    /** The general case, segment by segment. */
+    static Normalized normalizeSegments(String raw) {
         boolean dirHint = raw.equals("/") || raw.endsWith("/");
         List<String> encoded = new ArrayList<>();
         List<String> decoded = new ArrayList<>();

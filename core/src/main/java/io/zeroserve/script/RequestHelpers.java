@@ -47,9 +47,9 @@ final class RequestHelpers {
         cstrHelper(b, "zs_req_peer", ctx -> formatPeer(ctx.run.request.peer()));
         b.add("zs_req_proto_major", (c, r1, r2, r3, r4, r5) -> ScriptContext.of(c).run.request.protoMajor());
         b.add("zs_req_proto_minor", (c, r1, r2, r3, r4, r5) -> ScriptContext.of(c).run.request.protoMinor());
-        b.add("zs_req_is_tls", (c, r1, r2, r3, r4, r5) -> ScriptContext.of(c).run.request.connection().tls() ? 1 : 0);
+        b.add("zs_req_is_tls", (c, r1, r2, r3, r4, r5) -> ScriptContext.of(c).run.connection().tls() ? 1 : 0);
         b.add("zs_req_tls_handshake_complete", (c, r1, r2, r3, r4, r5) ->
-                ScriptContext.of(c).run.request.connection().handshakeComplete() ? 1 : 0);
+                ScriptContext.of(c).run.connection().handshakeComplete() ? 1 : 0);
         b.add("zs_req_header", (c, name, nameLen, out, outLen, r5) -> {
             ScriptContext ctx = ScriptContext.of(c);
             String value = ctx.run.state.header(Guest.str(c.memory(), name, nameLen).trim());
@@ -88,7 +88,7 @@ final class RequestHelpers {
         });
         b.add("zs_connection_info", (c, r1, r2, r3, r4, r5) -> {
             ScriptContext ctx = ScriptContext.of(c);
-            return ctx.addJson(connectionInfo(ctx.run.request.connection()));
+            return ctx.addJson(connectionInfo(ctx.run.connection()));
         });
 
         b.add("zs_req_set_method", (c, p, len, r3, r4, r5) -> {
@@ -306,12 +306,15 @@ final class RequestHelpers {
             if (query == null || query.isEmpty()) {
                 return null;
             }
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                String k = formDecode(eq < 0 ? pair : pair.substring(0, eq));
-                if (k.equals(key)) {
-                    return eq < 0 ? "" : formDecode(pair.substring(eq + 1));
+            int end = trailingEnd(query);
+            for (int start = 0; start < end; ) {
+                int amp = query.indexOf('&', start);
+                int stop = amp < 0 || amp > end ? end : amp;
+                int eq = indexOf(query, '=', start, stop);
+                if (keyEquals(query, start, eq < 0 ? stop : eq, key)) {
+                    return eq < 0 ? "" : formDecode(query.substring(eq + 1, stop));
                 }
+                start = stop + 1;
             }
             return null;
         }
@@ -320,20 +323,45 @@ final class RequestHelpers {
             if (query == null || query.isEmpty()) {
                 return false;
             }
-            for (String pair : query.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
+            int end = trailingEnd(query);
+            for (int start = 0; start < end; ) {
+                int amp = query.indexOf('&', start);
+                int stop = amp < 0 || amp > end ? end : amp;
+                if (stop > start) {
+                    int eq = indexOf(query, '=', start, stop);
+                    if (keyEquals(query, start, eq < 0 ? stop : eq, key) && (wanted.equals("*")
+                            || wanted.equals(eq < 0 ? "" : formDecode(query.substring(eq + 1, stop))))) {
+                        return true;
+                    }
                 }
-                int eq = pair.indexOf('=');
-                String k = formDecode(eq < 0 ? pair : pair.substring(0, eq));
-                if (!k.equals(key)) {
-                    continue;
-                }
-                if (wanted.equals("*") || wanted.equals(eq < 0 ? "" : formDecode(pair.substring(eq + 1)))) {
-                    return true;
-                }
+                start = stop + 1;
             }
             return false;
+        }
+
+        /** Where the pairs end: trailing empty pairs ({@code a=1&&}) are not pairs, as with {@code split("&")}. */
+        private static int trailingEnd(String query) {
+            int end = query.length();
+            while (end > 0 && query.charAt(end - 1) == '&') {
+                end--;
+            }
+            return end;
+        }
+
+        private static int indexOf(String s, char c, int from, int to) {
+            int i = s.indexOf(c, from);
+            return i < 0 || i >= to ? -1 : i;
+        }
+
+        /** The form-decoded {@code query[from, to)} equals {@code key}; no substring unless it has escapes. */
+        private static boolean keyEquals(String query, int from, int to, String key) {
+            for (int i = from; i < to; i++) {
+                char ch = query.charAt(i);
+                if (ch == '%' || ch == '+') {
+                    return formDecode(query.substring(from, to)).equals(key);
+                }
+            }
+            return to - from == key.length() && query.regionMatches(from, key, 0, key.length());
         }
 
         static String formDecode(String s) {

@@ -18,11 +18,20 @@ final class RequestRun {
     long bodyLimit = -1;
     private boolean bodyRead;
     private byte[] body;
+    private ConnectionFacts connection;
 
     RequestRun(ScriptChain chain, ScriptRequest request) {
         this.chain = chain;
         this.request = request;
-        this.state = new RequestState(request.method(), request.rawPath(), request.query(), request.headers());
+        this.state = new RequestState(request.method(), request.rawPath(), request.query(), request);
+    }
+
+    /** The connection facts, asked of the request once. */
+    ConnectionFacts connection() {
+        if (connection == null) {
+            connection = request.connection();
+        }
+        return connection;
     }
 
     void lowerBodyLimit(long max) {

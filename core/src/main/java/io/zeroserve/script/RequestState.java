@@ -33,33 +33,47 @@ public final class RequestState {
     private String rawPath;
     private String query;
     private PathNormalizer.Normalized normalized;
-    private final List<Field> headers = new ArrayList<>();
+    /** Where the received header fields come from; copied into {@link #headers} on first use. */
+    private ScriptRequest received;
+    private List<Field> headers;
     private boolean methodChanged;
     private boolean uriChanged;
     private boolean headersChanged;
 
-    RequestState(String method, String rawPath, String query, List<Map.Entry<String, String>> headerList) {
+    RequestState(String method, String rawPath, String query, ScriptRequest headerSource) {
         this.method = method;
         this.rawPath = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
         this.query = query;
         this.normalized = PathNormalizer.normalize(this.rawPath);
-        StringBuilder cookies = null;
-        for (Map.Entry<String, String> e : headerList) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (name.equals("cookie")) {
-                // Repeated Cookie fields reach scripts merged with "; " (RFC 9113 §8.2.3 allows splitting).
-                if (cookies == null) {
-                    cookies = new StringBuilder(e.getValue());
-                } else {
-                    cookies.append("; ").append(e.getValue());
+        this.received = headerSource;
+    }
+
+    /** The mutable header list, made from the received fields the first time a script looks at headers. */
+    private List<Field> fields() {
+        if (headers == null) {
+            ScriptRequest in = received;
+            received = null;
+            List<Field> fields = new ArrayList<>();
+            StringBuilder[] cookies = new StringBuilder[1];
+            in.forEachHeader((rawName, value) -> {
+                String name = rawName.toLowerCase(Locale.ROOT);
+                if (name.equals("cookie")) {
+                    // Repeated Cookie fields reach scripts merged with "; " (RFC 9113 §8.2.3 allows splitting).
+                    if (cookies[0] == null) {
+                        cookies[0] = new StringBuilder(value);
+                    } else {
+                        cookies[0].append("; ").append(value);
+                    }
+                    return;
                 }
-                continue;
+                fields.add(new Field(name, value));
+            });
+            if (cookies[0] != null) {
+                fields.add(new Field("cookie", cookies[0].toString()));
             }
-            headers.add(new Field(name, e.getValue()));
+            headers = fields;
         }
-        if (cookies != null) {
-            headers.add(new Field("cookie", cookies.toString()));
-        }
+        return headers;
     }
 
     public String method() {
@@ -115,15 +129,16 @@ public final class RequestState {
 
     /** The header fields in order (live view; names lowercase). */
     public List<Field> headers() {
-        return headers;
+        return fields();
     }
 
     /** The last value of a header, or null. Case-insensitive. */
     public String header(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        for (int i = headers.size() - 1; i >= 0; i--) {
-            if (headers.get(i).name.equals(lower)) {
-                return headers.get(i).value;
+        List<Field> fields = fields();
+        for (int i = fields.size() - 1; i >= 0; i--) {
+            if (fields.get(i).name.equals(lower)) {
+                return fields.get(i).value;
             }
         }
         return null;
@@ -157,9 +172,9 @@ public final class RequestState {
 
     void setHeader(String name, String value) {
         String lower = name.toLowerCase(Locale.ROOT);
-        headers.removeIf(f -> f.name.equals(lower));
+        fields().removeIf(f -> f.name.equals(lower));
         if (value != null) {
-            headers.add(new Field(lower, value));
+            fields().add(new Field(lower, value));
         }
         headersChanged = true;
     }
@@ -171,15 +186,16 @@ public final class RequestState {
             setHeader(lower, value);
             return;
         }
-        for (int i = headers.size() - 1; i >= 0; i--) {
-            Field f = headers.get(i);
+        List<Field> fields = fields();
+        for (int i = fields.size() - 1; i >= 0; i--) {
+            Field f = fields.get(i);
             if (f.name.equals(lower)) {
                 f.value = f.value + "," + value;
                 headersChanged = true;
                 return;
             }
         }
-        headers.add(new Field(lower, value));
+        fields().add(new Field(lower, value));
         headersChanged = true;
     }
 
@@ -189,7 +205,7 @@ public final class RequestState {
         boolean leading = p.startsWith("*");
         boolean trailing = p.length() > 1 && p.endsWith("*");
         String core = p.substring(leading ? 1 : 0, p.length() - (trailing ? 1 : 0));
-        boolean removed = headers.removeIf(f -> {
+        boolean removed = fields().removeIf(f -> {
             if (leading && trailing) {
                 return f.name.contains(core);
             } else if (leading) {

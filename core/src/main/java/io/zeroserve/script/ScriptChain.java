@@ -32,11 +32,16 @@ public final class ScriptChain {
     private final ScriptHost host;
     private final List<LoadedScript> scripts;
     private final SiteFiles site;
+    /** The scripts with a {@code zeroserve.tls.request} entry, then those with {@code zeroserve.request}. */
+    private final LoadedScript[] tlsPass;
+    private final LoadedScript[] requestPass;
 
     ScriptChain(ScriptHost host, List<LoadedScript> scripts, SiteFiles site) {
         this.host = host;
         this.scripts = List.copyOf(scripts);
         this.site = site;
+        this.tlsPass = this.scripts.stream().filter(s -> s.has(TLS_REQUEST_SECTION)).toArray(LoadedScript[]::new);
+        this.requestPass = this.scripts.stream().filter(s -> s.has(REQUEST_SECTION)).toArray(LoadedScript[]::new);
     }
 
     ScriptHost host() {
@@ -64,33 +69,29 @@ public final class ScriptChain {
     /** Runs the chain for one request. Never throws for script misbehaviour: that becomes a FAULT result. */
     public ScriptResult run(ScriptRequest request) {
         RequestRun run = new RequestRun(this, request);
-        if (!scripts.isEmpty()) {
-            String[] passes = request.connection().tls()
-                    ? new String[] {TLS_REQUEST_SECTION, REQUEST_SECTION} : new String[] {REQUEST_SECTION};
-            for (String section : passes) {
-                for (LoadedScript script : scripts) {
-                    if (!script.has(section)) {
-                        continue;
-                    }
-                    ScriptContext ctx = new ScriptContext(run, script, 0, null);
-                    try {
-                        invoke(ctx, section, NO_CALLDATA);
-                    } catch (ProgramFault f) {
-                        String reason = f.getMessage();
-                        logFailure(ctx, section, reason);
-                        return ScriptResult.fault(run, script.name(), section, reason);
-                    } finally {
-                        ctx.flushLog();
-                    }
-                    if (ctx.abort) {
-                        return ScriptResult.of(run, ScriptResult.Action.ABORT, null, null);
-                    }
-                    if (ctx.response != null) {
-                        return ScriptResult.of(run, ScriptResult.Action.RESPOND, ctx.response, null);
-                    }
-                    if (ctx.proxyUrl != null) {
-                        return ScriptResult.of(run, ScriptResult.Action.PROXY, null, ctx.proxyUrl);
-                    }
+        // The TLS pass only when some script has one: asking for the connection facts is not free.
+        boolean tls = tlsPass.length > 0 && run.connection().tls();
+        for (int pass = tls ? 0 : 1; pass < 2; pass++) {
+            String section = pass == 0 ? TLS_REQUEST_SECTION : REQUEST_SECTION;
+            for (LoadedScript script : pass == 0 ? tlsPass : requestPass) {
+                ScriptContext ctx = new ScriptContext(run, script, 0, null);
+                try {
+                    invoke(ctx, section, NO_CALLDATA);
+                } catch (ProgramFault f) {
+                    String reason = f.getMessage();
+                    logFailure(ctx, section, reason);
+                    return ScriptResult.fault(run, script.name(), section, reason);
+                } finally {
+                    ctx.flushLog();
+                }
+                if (ctx.abort) {
+                    return ScriptResult.of(run, ScriptResult.Action.ABORT, null, null);
+                }
+                if (ctx.response != null) {
+                    return ScriptResult.of(run, ScriptResult.Action.RESPOND, ctx.response, null);
+                }
+                if (ctx.proxyUrl != null) {
+                    return ScriptResult.of(run, ScriptResult.Action.PROXY, null, ctx.proxyUrl);
                 }
             }
         }

@@ -21,12 +21,14 @@ final class ScriptContext implements RunObserver {
     final int depth;
     /** The response being finished when this context runs a response hook, else null. */
     final ResponseHead hookHead;
-    final ObjectTable objects = new ObjectTable();
+    /** The handle table, made on the first handle (most runs make none). */
+    private ObjectTable objects;
     private long footprint;
     ScriptResponse response;
     String proxyUrl;
     boolean abort;
-    private final ByteArrayOutputStream logBuffer = new ByteArrayOutputStream();
+    /** What {@code zs_log} buffered for the current line; made on the first {@code zs_log}. */
+    private ByteArrayOutputStream logBuffer;
 
     ScriptContext(RequestRun run, LoadedScript script, int depth, ResponseHead hookHead) {
         this.run = run;
@@ -69,14 +71,24 @@ final class ScriptContext implements RunObserver {
     /** Charges and registers a new document, returning its handle. */
     long addJson(JsonNode root) throws HelperException {
         charge(root.footprint());
-        return objects.add(JsonCursor.of(root));
+        return objects().add(JsonCursor.of(root));
     }
 
     JsonCursor json(long handle) throws HelperException {
-        return objects.get(handle);
+        return objects().get(handle);
+    }
+
+    ObjectTable objects() {
+        if (objects == null) {
+            objects = new ObjectTable();
+        }
+        return objects;
     }
 
     void log(byte[] msg) {
+        if (logBuffer == null) {
+            logBuffer = new ByteArrayOutputStream();
+        }
         int newline = -1;
         for (int i = 0; i < msg.length; i++) {
             if (msg[i] == '\n') {
@@ -99,7 +111,7 @@ final class ScriptContext implements RunObserver {
 
     /** Writes what {@code zs_log} buffered, if anything, as one line. */
     void flushLog() {
-        if (logBuffer.size() == 0) {
+        if (logBuffer == null || logBuffer.size() == 0) {
             return;
         }
         byte[] text = logBuffer.toByteArray();

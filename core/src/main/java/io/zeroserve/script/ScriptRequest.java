@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The request as the HTTP handler hands it to the script chain. Read-only: the chain keeps its own mutable copy
@@ -40,6 +41,13 @@ public interface ScriptRequest {
 
     /** The header fields in arrival order; names in any case. */
     List<Map.Entry<String, String>> headers();
+
+    /** Calls {@code to} with each (name, value) of {@link #headers()}, in order; override to skip the list. */
+    default void forEachHeader(BiConsumer<String, String> to) {
+        for (Map.Entry<String, String> e : headers()) {
+            to.accept(e.getKey(), e.getValue());
+        }
+    }
 
     /**
      * Reads the whole request body, at most {@code maxBytes}. Called at most once per request.

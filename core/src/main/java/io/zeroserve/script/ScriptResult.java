@@ -92,6 +92,16 @@ public final class ScriptResult {
         }
     }
 
+    /** True when {@link #finishResponse} may change a response: response hooks or response-header metadata exist. */
+    public boolean changesResponse() {
+        return !run.hooks.isEmpty() || run.metadata.hasResponseHeaders();
+    }
+
+    /** True when response hooks are registered (they may change anything in the response head). */
+    public boolean hasResponseHooks() {
+        return !run.hooks.isEmpty();
+    }
+
     /** True when a static file of this Content-Type must be templated: metadata exists and it is HTML or XML. */
     public boolean templates(String contentType) {
         if (run.metadata.isEmpty() || contentType == null) {

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -63,10 +64,17 @@ public final class TlsSocket implements HelidonSocket {
     private final ReentrantLock sslLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     /**
-     * Reader-only buffer for SSL_read (one record's plaintext at most); dropped while the reader waits on the
-     * network so that idle connections do not hold 16 KiB of heap each.
+     * Reader-only buffer for SSL_read (one record's plaintext at most); handed back to {@link #READ_BUFFERS} while
+     * the reader waits on the network, so that idle connections do not hold 16 KiB of heap each.
      */
     private byte[] readBuffer;
+    /**
+     * SSL_read buffers of connections that are not reading right now. Taking one instead of allocating a fresh
+     * 16 KiB array per request saves the allocation and its zeroing, which cost several µs per small request
+     * (perf/RESULTS-script-chain.md); the bound keeps what a burst leaves behind small.
+     */
+    private static final ArrayBlockingQueue<byte[]> READ_BUFFERS = new ArrayBlockingQueue<>(256);
+    private static final int READ_BUFFER_SIZE = 16384;
     /** Largest ciphertext chunk fed since the read BIO was last replaced (reader thread only). */
     private int rbioHighWater;
 
@@ -444,7 +452,10 @@ public final class TlsSocket implements HelidonSocket {
                 long output;
                 String errors = null;
                 if (readBuffer == null) {
-                    readBuffer = new byte[16384];
+                    readBuffer = READ_BUFFERS.poll();
+                    if (readBuffer == null) {
+                        readBuffer = new byte[READ_BUFFER_SIZE];
+                    }
                 }
                 sslLock.lock();
                 try {
@@ -470,6 +481,9 @@ public final class TlsSocket implements HelidonSocket {
                 }
                 switch (err) {
                     case LibSsl.SSL_ERROR_WANT_READ -> {
+                        // Stale plaintext left in a pooled buffer is never read: only the n bytes that SSL_read
+                        // writes are copied out.
+                        READ_BUFFERS.offer(readBuffer);
                         readBuffer = null;
                         shrinkReadBio();
                         byte[] data = connection.read();

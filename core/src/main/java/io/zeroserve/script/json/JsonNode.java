@@ -59,9 +59,9 @@ public final class JsonNode {
     }
 
     public static JsonNode newObject() {
-        JsonNode n = new JsonNode(Kind.OBJECT);
-        n.object = new LinkedHashMap<>();
-        return n;
+        // The member map comes on first use: scripts often turn a new object into a scalar right away
+        // (zs_json_new_object then zs_json_set_string is how a string value is made).
+        return new JsonNode(Kind.OBJECT);
     }
 
     public Kind kind() {
@@ -87,6 +87,9 @@ public final class JsonNode {
 
     /** The live member map of an object node, in insertion order. */
     public Map<String, JsonNode> object() {
+        if (object == null && kind == Kind.OBJECT) {
+            object = new LinkedHashMap<>();
+        }
         return object;
     }
 
@@ -157,8 +160,11 @@ public final class JsonNode {
             }
             case OBJECT -> {
                 JsonNode n = newObject();
-                for (Map.Entry<String, JsonNode> e : object.entrySet()) {
-                    n.object.put(e.getKey(), e.getValue().deepCopy());
+                if (object != null && !object.isEmpty()) {
+                    Map<String, JsonNode> members = n.object();
+                    for (Map.Entry<String, JsonNode> e : object.entrySet()) {
+                        members.put(e.getKey(), e.getValue().deepCopy());
+                    }
                 }
                 yield n;
             }
@@ -182,6 +188,9 @@ public final class JsonNode {
             }
             case OBJECT -> {
                 long sum = 32;
+                if (object == null) {
+                    yield sum;
+                }
                 for (Map.Entry<String, JsonNode> e : object.entrySet()) {
                     sum += 48 + 2L * e.getKey().length() + e.getValue().footprint();
                 }

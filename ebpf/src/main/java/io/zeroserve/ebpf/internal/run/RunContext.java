@@ -347,6 +347,15 @@ public final class RunContext implements HelperCall, GuestMemory {
     @Override
     public String readUtf8(long address, long length) throws HelperException {
         int idx = claimRead(address, length);
+        int end = idx + (int) length;
+        int i = idx;
+        while (i < end && mem[i] >= 0) {
+            i++;
+        }
+        if (i == end) {
+            // All ASCII (the common case): valid UTF-8 as it is, no decoder needed.
+            return new String(mem, idx, (int) length, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
