@@ -245,6 +245,38 @@ class DifferentialFuzzTest {
     }
 
     /**
+     * A continuation that cannot be generated (metaspace or host stack exhausted) ends that run with an INTERNAL
+     * fault (after one immediate retry), and the next preemption of that loop tries again: the program is not
+     * broken for good.
+     */
+    @Test
+    void aFailedContinuationFaultsThatRunAndIsRetried() throws Exception {
+        Asm a = new Asm().section("s");
+        a.movi(0, 0).movi(6, 0);
+        a.label("loop");
+        a.alu64i(ADD, 0, 3).alu64i(ADD, 6, 1).jmpi(JMP | JNE | K, 6, 100, "loop");
+        a.exit();
+        Invocation inv = new Invocation("s", new byte[0], null, 0);
+        RuntimeOptions o = RuntimeOptions.defaults();
+        LoadedProgram p = ProgramLoader.load(a.link(o), o, new ProgramLoader.Config(
+                ProgramLoader.Mode.JIT, Timeslicer.SYSTEM, 0, java.util.Set.of(), 3));
+        // Three failures: the bootstrap's and its immediate retry (run 1), the retry in run 2.
+        Translator.failNextContinuationsForTest(3);
+        try {
+            for (int i = 0; i < 2; i++) {
+                ProgramFault f = org.junit.jupiter.api.Assertions.assertThrows(ProgramFault.class,
+                        () -> p.invoke(inv));
+                assertEquals(ProgramFault.Kind.INTERNAL, f.kind(), f.getMessage());
+                assertTrue(f.getMessage().contains("cannot generate continuation c0_2"), f.getMessage());
+            }
+            assertEquals(300, p.invoke(inv));
+            assertEquals(300, p.invoke(inv));
+        } finally {
+            Translator.failNextContinuationsForTest(0);
+        }
+    }
+
+    /**
      * Continuations are generated when a loop is first preempted; programs are shared, so several threads may
      * reach the same not yet generated continuation at once. Every run must still give the interpreter's result,
      * and each continuation is generated once. A nested loop with a BPF-to-BPF call inside gives several headers

@@ -6,6 +6,7 @@ import static java.lang.constant.ConstantDescs.CD_int;
 import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 
+import io.zeroserve.ebpf.ProgramFault;
 import io.zeroserve.ebpf.internal.isa.Insn;
 import io.zeroserve.ebpf.internal.run.Engine;
 import io.zeroserve.ebpf.internal.run.Epoch;
@@ -34,6 +35,7 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.CallSite;
 import java.lang.invoke.ConstantCallSite;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MutableCallSite;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
@@ -549,7 +551,50 @@ public final class Translator {
     public static CallSite linkContinuation(MethodHandles.Lookup program, String name, MethodType type)
             throws ReflectiveOperationException {
         Translator t = MethodHandles.classData(program, ConstantDescs.DEFAULT_NAME, Translator.class);
-        return new ConstantCallSite(t.continuation(program, name, type));
+        try {
+            return new ConstantCallSite(t.continuation(program, name, type));
+        } catch (RuntimeException | ReflectiveOperationException | LinkageError | VirtualMachineError e) {
+            // A call site whose bootstrap throws stays broken for good; a transient failure (host stack or
+            // metaspace exhausted) must not break the program, so this site retries at the loop's next exit.
+            LOG.log(System.Logger.Level.WARNING, "{0}: cannot generate continuation {1} yet ({2})", t.image.name(),
+                    name, e.toString());
+            MutableCallSite site = new MutableCallSite(type);
+            site.setTarget(MethodHandles.insertArguments(RETRY, 0, t, program, name, site));
+            return site;
+        }
+    }
+
+    private static final MethodHandle RETRY;
+
+    static {
+        try {
+            RETRY = MethodHandles.lookup().findStatic(Translator.class, "retryContinuation",
+                    MethodType.methodType(int.class, Translator.class, MethodHandles.Lookup.class, String.class,
+                            MutableCallSite.class, RunContext.class, long[].class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The target of a continuation site whose generation failed: tries again; a failure ends this run only. */
+    private static int retryContinuation(Translator t, MethodHandles.Lookup program, String name,
+                                         MutableCallSite site, RunContext ctx, long[] regs, int pc) throws Throwable {
+        MethodHandle mh;
+        try {
+            mh = t.continuation(program, name, site.type());
+        } catch (RuntimeException | ReflectiveOperationException | LinkageError | VirtualMachineError e) {
+            throw ctx.trap(ProgramFault.Kind.INTERNAL, pc, "cannot generate continuation " + name + ": " + e);
+        }
+        site.setTarget(mh);
+        return (int) mh.invokeExact(ctx, regs, pc);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger FAIL_FOR_TEST =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Test hook: the next {@code n} continuation generations fail, as a full metaspace would. */
+    public static void failNextContinuationsForTest(int n) {
+        FAIL_FOR_TEST.set(n);
     }
 
     /** Bootstrap of a call from a continuation to a function method of the program's class (its class data). */
@@ -564,6 +609,9 @@ public final class Translator {
         MethodHandle linked = continuationHandles.get(name);
         if (linked != null) {
             return linked; // another thread linked the same call site first
+        }
+        if (FAIL_FOR_TEST.get() > 0 && FAIL_FOR_TEST.getAndDecrement() > 0) {
+            throw new IllegalStateException("continuation generation failed (test)");
         }
         int fn = Integer.parseInt(name.substring(1, name.indexOf('_')));
         int header = Integer.parseInt(name.substring(name.indexOf('_') + 1));
