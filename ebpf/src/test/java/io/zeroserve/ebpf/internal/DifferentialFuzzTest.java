@@ -237,9 +237,106 @@ class DifferentialFuzzTest {
         LoadedProgram everyFewInsns = ProgramLoader.load(a.link(o), o, new ProgramLoader.Config(
                 ProgramLoader.Mode.JIT, Timeslicer.SYSTEM, 0, java.util.Set.of(), 100));
         Translator.Report report = (Translator.Report) everyFewInsns.translation();
-        assertTrue(report.methodSizes().keySet().stream().anyMatch(m -> m.startsWith("c1_")),
-                "no continuation generated: " + report.methodSizes().keySet());
+        assertTrue(report.continuationSizes().isEmpty(), "continuations generated before any preemption: "
+                + report.continuationSizes().keySet());
         assertEquals(expect, everyFewInsns.invoke(inv));
+        assertTrue(report.continuationSizes().keySet().stream().anyMatch(m -> m.startsWith("c1_")),
+                "no continuation generated: " + report.continuationSizes().keySet());
+    }
+
+    /**
+     * A continuation that cannot be generated (metaspace or host stack exhausted) ends that run with an INTERNAL
+     * fault (after one immediate retry), and the next preemption of that loop tries again: the program is not
+     * broken for good.
+     */
+    @Test
+    void aFailedContinuationFaultsThatRunAndIsRetried() throws Exception {
+        Asm a = new Asm().section("s");
+        a.movi(0, 0).movi(6, 0);
+        a.label("loop");
+        a.alu64i(ADD, 0, 3).alu64i(ADD, 6, 1).jmpi(JMP | JNE | K, 6, 100, "loop");
+        a.exit();
+        Invocation inv = new Invocation("s", new byte[0], null, 0);
+        RuntimeOptions o = RuntimeOptions.defaults();
+        LoadedProgram p = ProgramLoader.load(a.link(o), o, new ProgramLoader.Config(
+                ProgramLoader.Mode.JIT, Timeslicer.SYSTEM, 0, java.util.Set.of(), 3));
+        // Three failures: the bootstrap's and its immediate retry (run 1), the retry in run 2.
+        Translator.failNextContinuationsForTest(3);
+        try {
+            for (int i = 0; i < 2; i++) {
+                ProgramFault f = org.junit.jupiter.api.Assertions.assertThrows(ProgramFault.class,
+                        () -> p.invoke(inv));
+                assertEquals(ProgramFault.Kind.INTERNAL, f.kind(), f.getMessage());
+                assertTrue(f.getMessage().contains("cannot generate continuation c0_2"), f.getMessage());
+            }
+            assertEquals(300, p.invoke(inv));
+            assertEquals(300, p.invoke(inv));
+        } finally {
+            Translator.failNextContinuationsForTest(0);
+        }
+    }
+
+    /**
+     * Continuations are generated when a loop is first preempted; programs are shared, so several threads may
+     * reach the same not yet generated continuation at once. Every run must still give the interpreter's result,
+     * and each continuation is generated once. A nested loop with a BPF-to-BPF call inside gives several headers
+     * and a call from a continuation back into the program's class.
+     */
+    @Test
+    void continuationsGeneratedOnFirstPreemptionAreSafeAcrossThreads() throws Exception {
+        Asm a = new Asm().section("s");
+        a.call("f").exit();
+        a.label("f");
+        a.movi(0, 1).movi(6, 0);
+        a.label("outer");
+        a.movi(7, 0);
+        a.label("inner");
+        a.mov(1, 0).mov(2, 7).call("g").alu64(ADD, 0, 6).alu64i(ADD, 7, 1).jmpi(JMP | JNE | K, 7, 50, "inner");
+        a.alu64i(ADD, 6, 1).jmpi(JMP | JNE | K, 6, 40, "outer");
+        a.exit();
+        a.label("g");
+        a.mov(0, 1).alu64i(MUL, 0, 31).alu64(XOR, 0, 2).movi(3, 0);
+        a.label("spin");
+        a.alu64i(ADD, 0, 3).alu64i(ADD, 3, 1).jmpi(JMP | JLT | K, 3, 5, "spin");
+        a.exit();
+        Invocation inv = new Invocation("s", new byte[0], null, 0);
+        RuntimeOptions o = RuntimeOptions.defaults();
+        long expect = a.load(ProgramLoader.Mode.INTERPRETER, o, Timeslicer.SYSTEM).invoke(inv);
+        for (int round = 0; round < 5; round++) {
+            LoadedProgram p = ProgramLoader.load(a.link(o), o, new ProgramLoader.Config(
+                    ProgramLoader.Mode.JIT, Timeslicer.SYSTEM, 0, java.util.Set.of(), 3));
+            Translator.Report report = (Translator.Report) p.translation();
+            int threads = 6;
+            var start = new java.util.concurrent.CountDownLatch(1);
+            var results = new java.util.concurrent.ConcurrentLinkedQueue<Object>();
+            Thread[] ts = new Thread[threads];
+            for (int i = 0; i < threads; i++) {
+                ts[i] = new Thread(() -> {
+                    try {
+                        start.await();
+                        for (int k = 0; k < 3; k++) {
+                            results.add(p.invoke(inv));
+                        }
+                    } catch (Throwable t) {
+                        results.add(t);
+                    }
+                });
+                ts[i].start();
+            }
+            start.countDown();
+            for (Thread t : ts) {
+                t.join();
+            }
+            assertEquals(threads * 3, results.size());
+            for (Object r : results) {
+                assertEquals(expect, r, "round " + round);
+            }
+            // f's two loop headers and g's one, each generated once.
+            var names = report.continuationSizes().keySet();
+            assertEquals(3, names.size(), names.toString());
+            assertEquals(2, names.stream().filter(n -> n.startsWith("c1_")).count(), names.toString());
+            assertEquals(1, names.stream().filter(n -> n.startsWith("c2_")).count(), names.toString());
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import static java.lang.constant.ConstantDescs.CD_int;
 import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 
+import io.zeroserve.ebpf.ProgramFault;
 import io.zeroserve.ebpf.internal.isa.Insn;
 import io.zeroserve.ebpf.internal.run.Engine;
 import io.zeroserve.ebpf.internal.run.Epoch;
@@ -27,7 +28,14 @@ import java.lang.classfile.TypeKind;
 import java.lang.classfile.instruction.SwitchCase;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
+import java.lang.constant.DirectMethodHandleDesc;
+import java.lang.constant.DynamicCallSiteDesc;
+import java.lang.constant.MethodHandleDesc;
 import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.ConstantCallSite;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MutableCallSite;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
@@ -92,9 +100,12 @@ public final class Translator {
             CD_long, CD_long);
     static final MethodTypeDesc MT_FAULT = MethodTypeDesc.of(CD_TRAP, CD_int, CD_long, CD_int);
 
-    /** What was generated, for tests and benchmarks: per function, null (one method), regions, or interpreted. */
+    /**
+     * What was generated, for tests and benchmarks: per function, null (one method), regions, or interpreted;
+     * {@code continuationSizes} is live: a continuation appears when its loop is first preempted.
+     */
     public record Report(String className, Map<Integer, String> fallbacks, Map<Integer, List<int[]>> regions,
-                         Map<String, Integer> methodSizes) {
+                         Map<String, Integer> methodSizes, Map<String, Integer> continuationSizes) {
     }
 
     private final ProgramImage image;
@@ -110,6 +121,9 @@ public final class Translator {
     private final int fuel;
     /** Functions whose loop headers cannot leave through continuations: they call the poll in place. */
     private final java.util.Set<Integer> noContinuations = new TreeSet<>();
+    /** Continuations generated so far (name to bytecode size); written under this translator's lock. */
+    private final Map<String, Integer> continuationSizes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, MethodHandle> continuationHandles = new HashMap<>();
 
     private Translator(ProgramImage image, int forceRegionBytes) {
         this(image, forceRegionBytes, 0);
@@ -181,9 +195,11 @@ public final class Translator {
                 sizes.put(name, len);
                 if (len > HUGE_METHOD_LIMIT && (name.startsWith("f") || name.startsWith("r"))) {
                     changed |= shrink(name);
-                } else if (len > HUGE_METHOD_LIMIT && name.matches("c\\d+_\\d+")) {
-                    // A continuation is the whole function plus register transfers: it may just miss the limit.
-                    noContinuations.add(Integer.parseInt(name.substring(1, name.indexOf('_'))));
+                } else if (len > HUGE_METHOD_LIMIT - CONTINUATION_MARGIN && name.matches("f\\d+")
+                        && !continuations(program.functions().get(Integer.parseInt(name.substring(1)))).isEmpty()) {
+                    // A continuation is the whole function plus register transfers (generated later, on first
+                    // preemption): a function this close to the limit keeps its polls in place instead.
+                    noContinuations.add(Integer.parseInt(name.substring(1)));
                     changed = true;
                 }
             }
@@ -191,11 +207,13 @@ public final class Translator {
                 continue;
             }
             try {
-                MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
+                // The translator is the class data: continuations are generated from it on first use.
+                MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, this,
+                        true);
                 Class<?> cls = lookup.lookupClass();
                 Engine e = (Engine) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
                 report = new Report(lookup.lookupClass().getName(), Map.copyOf(fallback), Map.copyOf(plan),
-                        Map.copyOf(sizes));
+                        Map.copyOf(sizes), java.util.Collections.unmodifiableMap(continuationSizes));
                 return e;
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: translated class rejected ({1}); using the interpreter",
@@ -206,7 +224,7 @@ public final class Translator {
         for (Function f : program.functions()) {
             fallback.putIfAbsent(f.index(), "translation did not converge");
         }
-        report = new Report("interpreter", Map.copyOf(fallback), Map.of(), Map.of());
+        report = new Report("interpreter", Map.copyOf(fallback), Map.of(), Map.of(), Map.of());
         return (ctx, fn, r1, r2, r3, r4, r5, fp) -> ctx.interpret(fn, r1, r2, r3, r4, r5, fp);
     }
 
@@ -348,11 +366,6 @@ public final class Translator {
                             clb.withMethodBody("k" + f.index(), MT_RESUME,
                                     ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
                                     cob -> emitResume(self, f, headers, cob));
-                            for (int h : headers) {
-                                clb.withMethodBody("c" + f.index() + "_" + h, MT_REGION,
-                                        ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
-                                        cob -> new FunctionEmitter(self, f, h, cob).emit());
-                            }
                         }
                     } else {
                         clb.withMethodBody("f" + f.index(), MT_FN, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
@@ -503,8 +516,10 @@ public final class Translator {
         cob.iload(pcLocal).lookupswitch(bad, cases);
         for (int i = 0; i < headers.size(); i++) {
             cob.labelBinding(labels.get(i));
+            // Linked on first execution: the continuation is generated then (see linkContinuation).
             cob.aload(0).aload(regs).iload(pcLocal)
-                    .invokestatic(self, "c" + f.index() + "_" + headers.get(i), MT_REGION)
+                    .invokedynamic(DynamicCallSiteDesc.of(BSM_CONTINUATION,
+                            "c" + f.index() + "_" + headers.get(i), MT_REGION))
                     .istore(pcLocal).goto_(next);
         }
         cob.labelBinding(next);
@@ -514,6 +529,111 @@ public final class Translator {
         ClassDesc ise = ClassDesc.of(IllegalStateException.class.getName());
         cob.new_(ise).dup().loadConstant("no continuation at this pc")
                 .invokespecial(ise, "<init>", MethodTypeDesc.of(CD_void, ConstantDescs.CD_String)).athrow();
+    }
+
+    private static final ClassDesc CD_TRANSLATOR = ClassDesc.of(Translator.class.getName());
+    private static final MethodTypeDesc MT_BSM = MethodTypeDesc.of(ClassDesc.of(CallSite.class.getName()),
+            ClassDesc.of(MethodHandles.Lookup.class.getName()), ConstantDescs.CD_String,
+            ClassDesc.of(MethodType.class.getName()));
+    private static final DirectMethodHandleDesc BSM_CONTINUATION = MethodHandleDesc.ofMethod(
+            DirectMethodHandleDesc.Kind.STATIC, CD_TRANSLATOR, "linkContinuation", MT_BSM);
+    private static final DirectMethodHandleDesc BSM_HOST = MethodHandleDesc.ofMethod(
+            DirectMethodHandleDesc.Kind.STATIC, CD_TRANSLATOR, "linkHost", MT_BSM);
+    /** Bytecode a continuation adds to its function's method (register loads from the array, a goto), at most. */
+    private static final int CONTINUATION_MARGIN = 256;
+
+    /**
+     * Bootstrap of a {@code k<fn>} call site: generates continuation {@code c<fn>_<pc>} the first time that loop is
+     * preempted, as the only method of a hidden nestmate class of the program's class. Generated under the
+     * translator's lock, once per continuation: should two threads link the same site at once, the second gets
+     * the first one's method.
+     */
+    public static CallSite linkContinuation(MethodHandles.Lookup program, String name, MethodType type)
+            throws ReflectiveOperationException {
+        Translator t = MethodHandles.classData(program, ConstantDescs.DEFAULT_NAME, Translator.class);
+        try {
+            return new ConstantCallSite(t.continuation(program, name, type));
+        } catch (RuntimeException | ReflectiveOperationException | LinkageError | VirtualMachineError e) {
+            // A call site whose bootstrap throws stays broken for good; a transient failure (host stack or
+            // metaspace exhausted) must not break the program, so this site retries at the loop's next exit.
+            LOG.log(System.Logger.Level.WARNING, "{0}: cannot generate continuation {1} yet ({2})", t.image.name(),
+                    name, e.toString());
+            MutableCallSite site = new MutableCallSite(type);
+            site.setTarget(MethodHandles.insertArguments(RETRY, 0, t, program, name, site));
+            return site;
+        }
+    }
+
+    private static final MethodHandle RETRY;
+
+    static {
+        try {
+            RETRY = MethodHandles.lookup().findStatic(Translator.class, "retryContinuation",
+                    MethodType.methodType(int.class, Translator.class, MethodHandles.Lookup.class, String.class,
+                            MutableCallSite.class, RunContext.class, long[].class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The target of a continuation site whose generation failed: tries again; a failure ends this run only. */
+    private static int retryContinuation(Translator t, MethodHandles.Lookup program, String name,
+                                         MutableCallSite site, RunContext ctx, long[] regs, int pc) throws Throwable {
+        MethodHandle mh;
+        try {
+            mh = t.continuation(program, name, site.type());
+        } catch (RuntimeException | ReflectiveOperationException | LinkageError | VirtualMachineError e) {
+            throw ctx.trap(ProgramFault.Kind.INTERNAL, pc, "cannot generate continuation " + name + ": " + e);
+        }
+        site.setTarget(mh);
+        return (int) mh.invokeExact(ctx, regs, pc);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger FAIL_FOR_TEST =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Test hook: the next {@code n} continuation generations fail, as a full metaspace would. */
+    public static void failNextContinuationsForTest(int n) {
+        FAIL_FOR_TEST.set(n);
+    }
+
+    /** Bootstrap of a call from a continuation to a function method of the program's class (its class data). */
+    public static CallSite linkHost(MethodHandles.Lookup continuation, String name, MethodType type)
+            throws ReflectiveOperationException {
+        Class<?> host = MethodHandles.classData(continuation, ConstantDescs.DEFAULT_NAME, Class.class);
+        return new ConstantCallSite(continuation.findStatic(host, name, type));
+    }
+
+    private synchronized MethodHandle continuation(MethodHandles.Lookup program, String name, MethodType type)
+            throws ReflectiveOperationException {
+        MethodHandle linked = continuationHandles.get(name);
+        if (linked != null) {
+            return linked; // another thread linked the same call site first
+        }
+        if (FAIL_FOR_TEST.get() > 0 && FAIL_FOR_TEST.getAndDecrement() > 0) {
+            throw new IllegalStateException("continuation generation failed (test)");
+        }
+        int fn = Integer.parseInt(name.substring(1, name.indexOf('_')));
+        int header = Integer.parseInt(name.substring(name.indexOf('_') + 1));
+        Function f = this.program.functions().get(fn);
+        ClassDesc self = ClassDesc.of(Translator.class.getPackageName() + ".JitContinuation");
+        byte[] bytes = ClassFile.of().build(self, clb -> {
+            clb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
+            clb.withMethodBody(name, MT_REGION, ClassFile.ACC_STATIC,
+                    cob -> new FunctionEmitter(self, f, header, cob).emit());
+        });
+        int len = ClassFile.of().parse(bytes).methods().getFirst().findAttribute(Attributes.code())
+                .map(c -> c.codeLength()).orElse(0);
+        if (len > HUGE_METHOD_LIMIT) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: continuation {1} has {2} bytes of bytecode; HotSpot will "
+                    + "not compile it", image.name(), name, len);
+        }
+        MethodHandles.Lookup c = program.defineHiddenClassWithClassData(bytes, program.lookupClass(), true,
+                MethodHandles.Lookup.ClassOption.NESTMATE);
+        MethodHandle mh = c.findStatic(c.lookupClass(), name, type);
+        continuationHandles.put(name, mh);
+        continuationSizes.put(name, len);
+        return mh;
     }
 
     private final Map<Integer, int[]> liveness = new HashMap<>();
@@ -633,6 +753,18 @@ public final class Translator {
         /** Loop headers leave the method when the fuel runs out (to k<fn>, or from a continuation by returning). */
         private final boolean resumable;
         private final Label[] afterCheck;
+
+        /**
+         * Calls a static method of the program's class: directly, or from a continuation (a class of its own,
+         * a nestmate of the program's class, whose name it cannot resolve) through a constant call site.
+         */
+        private void hostCall(String name, MethodTypeDesc type) {
+            if (contEntry >= 0) {
+                cob.invokedynamic(DynamicCallSiteDesc.of(BSM_HOST, name, type));
+            } else {
+                cob.invokestatic(self, name, type);
+            }
+        }
 
         /** The continuation of function {@code f} at loop header {@code entry}: the whole function, one entry. */
         FunctionEmitter(ClassDesc self, Function f, int entry, CodeBuilder cob) {
@@ -1016,7 +1148,7 @@ public final class Translator {
                     if (fallback.containsKey(callee)) {
                         cob.invokevirtual(CD_CTX, "interpret", MT_INTERP);
                     } else {
-                        cob.invokestatic(self, "f" + callee, MT_FN);
+                        hostCall("f" + callee, MT_FN);
                     }
                     cob.lstore(slot[0]);
                 }
