@@ -157,7 +157,8 @@ final class FastPathRequest implements ServerRequest {
         throw unused("streamFilter()");
     }
 
-    private static UnsupportedOperationException unused(String what) {
+    /** For what the handler never uses on the fast path's request and response. */
+    static UnsupportedOperationException unused(String what) {
         return new UnsupportedOperationException(what + " is not available on the HTTP/1.1 fast path");
     }
 }

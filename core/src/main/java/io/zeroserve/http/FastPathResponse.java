@@ -167,40 +167,36 @@ final class FastPathResponse implements ServerResponse {
 
     @Override
     public ServerResponse whenSent(Runnable listener) {
-        throw unused("whenSent()");
+        throw FastPathRequest.unused("whenSent()");
     }
 
     @Override
     public ServerResponse reroute(String newPath) {
-        throw unused("reroute()");
+        throw FastPathRequest.unused("reroute()");
     }
 
     @Override
     public ServerResponse reroute(String path, UriQuery query) {
-        throw unused("reroute()");
+        throw FastPathRequest.unused("reroute()");
     }
 
     @Override
     public ServerResponse next() {
-        throw unused("next()");
+        throw FastPathRequest.unused("next()");
     }
 
     @Override
     public ServerResponseTrailers trailers() {
-        throw unused("trailers()");
+        throw FastPathRequest.unused("trailers()");
     }
 
     @Override
     public void streamResult(String result) {
-        throw unused("streamResult()");
+        throw FastPathRequest.unused("streamResult()");
     }
 
     @Override
     public void streamFilter(UnaryOperator<OutputStream> filterFunction) {
-        throw unused("streamFilter()");
-    }
-
-    private static UnsupportedOperationException unused(String what) {
-        return new UnsupportedOperationException(what + " is not available on the HTTP/1.1 fast path");
+        throw FastPathRequest.unused("streamFilter()");
     }
 }
