@@ -15,6 +15,7 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.zeroserve.net.Connection;
 import io.zeroserve.net.Listener;
+import io.zeroserve.tls.TlsSocket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -156,11 +157,12 @@ public final class ConnectionHost {
                 return;
             }
             ConnectionWriter writer = new ConnectionWriter(socket);
-            if (selector == http1 && fastPath != null) {
+            // Over TLS the fast path writes through our TlsSocket; any other secure socket keeps the general path.
+            if (selector == http1 && fastPath != null && (!socket.isSecure() || socket instanceof TlsSocket)) {
                 // The sniffed bytes (none when ALPN chose) start at a request boundary: the fast path takes them and
                 // what follows.
                 byte[] first = reader.available() == 0 ? null : reader.readBytes(reader.available());
-                Http1FastPath.ResponseSink sink = socket.isSecure() ? Http1FastPath.ResponseSink.through(writer)
+                Http1FastPath.ResponseSink sink = socket instanceof TlsSocket tls ? Http1FastPath.ResponseSink.tls(tls)
                         : Http1FastPath.ResponseSink.direct(connection);
                 var origin = new Http1FastPath.Origin(socket.remotePeer(), socket.localPeer(), socket.isSecure());
                 Http1FastPath fast = new Http1FastPath(first, stream, fastPath, sink, origin, entry);

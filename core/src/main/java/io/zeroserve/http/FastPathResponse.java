@@ -68,6 +68,12 @@ final class FastPathResponse implements ServerResponse {
         if (!headers.contains(HeaderNames.CONTENT_LENGTH)) {
             headers.contentLength(bytes.length);
         }
+        if (bytes.length > PreformattedHeads.JOINED_BODY_LIMIT) {
+            write(head(0));
+            sink.write(bytes); // sinks only read it: no copy of a large body behind the head
+            bytesWritten += bytes.length;
+            return;
+        }
         BufferData out = head(bytes.length);
         out.write(bytes);
         write(out);

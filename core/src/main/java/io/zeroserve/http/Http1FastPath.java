@@ -1,7 +1,5 @@
 package io.zeroserve.http;
 
-import io.helidon.common.buffers.BufferData;
-import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.socket.PeerInfo;
 import io.zeroserve.net.Connection;
 import io.zeroserve.net.SendableFile;
@@ -138,12 +136,12 @@ final class Http1FastPath implements Supplier<byte[]> {
             };
         }
 
-        /** Through Helidon's writer onto the socket (TLS encrypts there); no file ranges. */
-        static ResponseSink through(DataWriter writer) {
+        /** Through the TLS socket, which encrypts straight from the array; no file ranges. */
+        static ResponseSink tls(io.zeroserve.tls.TlsSocket socket) {
             return new ResponseSink() {
                 @Override
                 public void write(byte[] bytes) {
-                    writer.writeNow(BufferData.create(bytes));
+                    socket.write(bytes, 0, bytes.length);
                 }
 
                 @Override
@@ -153,7 +151,7 @@ final class Http1FastPath implements Supplier<byte[]> {
 
                 @Override
                 public void sendFile(SendableFile file, long position, long count) {
-                    throw new UnsupportedOperationException("file ranges are not sent directly over this connection");
+                    throw new UnsupportedOperationException("file ranges are not sent directly over TLS");
                 }
             };
         }

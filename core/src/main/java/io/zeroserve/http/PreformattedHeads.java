@@ -21,7 +21,16 @@ final class PreformattedHeads {
 
     private volatile SiteHeads heads;
 
-    /** The response head, followed by the body when {@code headOnly} is false (then the file must be cached). */
+    /**
+     * Files above this size are written as head and body separately: copying the body behind the head would cost
+     * more than a second write (the transport gathers both into one send anyway).
+     */
+    static final int JOINED_BODY_LIMIT = 16 * 1024;
+
+    /**
+     * The response head, followed by the body when {@code headOnly} is false (then the file must be cached and at
+     * most {@link #JOINED_BODY_LIMIT} long).
+     */
     byte[] response(Site site, TarEntry entry, boolean headOnly) {
         byte[] date = DateTime.http1Bytes(); // "<date>\r\n", renewed by Helidon once a second
         byte[] fields = fieldsAfterDate(site, entry);

@@ -217,9 +217,12 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
                 log.line("[request] " + Ulid.next() + ": " + (secure ? "https " : "http ")
                         + Peer.text((java.net.InetSocketAddress) remotePeer.address()) + " " + request.logText());
             }
-            sink.write(preformatted.response(current, entry, request.head() || fromFile));
+            boolean joined = !request.head() && !fromFile && entry.size() <= PreformattedHeads.JOINED_BODY_LIMIT;
+            sink.write(preformatted.response(current, entry, !joined));
             if (fromFile) {
                 sink.sendFile(current.file(), entry.dataOffset(), entry.size());
+            } else if (!joined && !request.head()) {
+                sink.write(entry.cached()); // the cached array itself: sinks only read it
             }
             return true;
         } finally {

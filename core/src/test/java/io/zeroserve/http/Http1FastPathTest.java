@@ -181,6 +181,7 @@ class Http1FastPathTest {
         "GET /style.css HTTP/1.1\r\n\r\nGET /app.js HTTP/1.1\r\n\r\nGET /logo.PNG HTTP/1.1\r\n\r\n"
                 + "GET /feed.xml HTTP/1.1\r\n\r\nGET /data.json HTTP/1.1\r\n\r\nGET /blob.bin HTTP/1.1\r\n\r\n",
         "GET /big.bin HTTP/1.1\r\n\r\nGET /hello.txt HTTP/1.1\r\n\r\n",
+        "GET /medium.bin HTTP/1.1\r\n\r\nHEAD /medium.bin HTTP/1.1\r\n\r\nGET /hello.txt HTTP/1.1\r\n\r\n",
         "GET /hello.txt HTTP/1.1\r\nIf-None-Match: ETAG\r\n\r\nGET /hello.txt HTTP/1.1\r\n\r\n",
         "GET /hello.txt HTTP/1.1\r\nRange: bytes=0-2\r\n\r\nGET /hello.txt HTTP/1.1\r\nRange: bytes=-3\r\n\r\n"
                 + "GET /hello.txt HTTP/1.1\r\nRange: bytes=2-4\r\nIf-Range: ETAG\r\n\r\n"
@@ -200,7 +201,9 @@ class Http1FastPathTest {
 
     @Test
     void theSameResponsesAndLogLinesWithAndWithoutTheFastPath() throws Exception {
-        Path tar = TestSites.standard().writeTo(dir.resolve("site.tar"));
+        byte[] medium = new byte[100 * 1024]; // held in memory, above the size written joined to its head
+        java.util.Arrays.fill(medium, (byte) 'm');
+        Path tar = TestSites.standard().file("medium.bin", medium).writeTo(dir.resolve("site.tar"));
         ByteArrayOutputStream fastLog = new ByteArrayOutputStream();
         ByteArrayOutputStream slowLog = new ByteArrayOutputStream();
         RequestLog fastLines = new RequestLog(new PrintStream(fastLog, true, StandardCharsets.UTF_8));
