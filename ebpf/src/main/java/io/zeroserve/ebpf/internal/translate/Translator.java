@@ -102,12 +102,10 @@ public final class Translator {
 
     /**
      * What was generated, for tests and benchmarks: per function, null (one method), regions, or interpreted;
-     * {@code continuationSizes} is live: a continuation appears when its loop is first preempted;
-     * {@code boundedLoops}: per function, the loop headers generated without a fuel check (see boundedLoops).
+     * {@code continuationSizes} is live: a continuation appears when its loop is first preempted.
      */
     public record Report(String className, Map<Integer, String> fallbacks, Map<Integer, List<int[]>> regions,
-                         Map<String, Integer> methodSizes, Map<String, Integer> continuationSizes,
-                         Map<Integer, java.util.Set<Integer>> boundedLoops) {
+                         Map<String, Integer> methodSizes, Map<String, Integer> continuationSizes) {
     }
 
     private final ProgramImage image;
@@ -215,8 +213,7 @@ public final class Translator {
                 Class<?> cls = lookup.lookupClass();
                 Engine e = (Engine) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
                 report = new Report(lookup.lookupClass().getName(), Map.copyOf(fallback), Map.copyOf(plan),
-                        Map.copyOf(sizes), java.util.Collections.unmodifiableMap(continuationSizes),
-                        boundedReport());
+                        Map.copyOf(sizes), java.util.Collections.unmodifiableMap(continuationSizes));
                 return e;
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: translated class rejected ({1}); using the interpreter",
@@ -227,7 +224,7 @@ public final class Translator {
         for (Function f : program.functions()) {
             fallback.putIfAbsent(f.index(), "translation did not converge");
         }
-        report = new Report("interpreter", Map.copyOf(fallback), Map.of(), Map.of(), Map.of(), Map.of());
+        report = new Report("interpreter", Map.copyOf(fallback), Map.of(), Map.of(), Map.of());
         return (ctx, fn, r1, r2, r3, r4, r5, fp) -> ctx.interpret(fn, r1, r2, r3, r4, r5, fp);
     }
 
@@ -468,7 +465,7 @@ public final class Translator {
             int op = Insn.opcode(w);
             if (isJump(op)) {
                 int t = pc + 1 + (op == (JMP32 | JA) ? Insn.imm(w) : Insn.off(w));
-                if (t <= pc && !headers.contains(t) && !boundedLoops(f).containsKey(t)) {
+                if (t <= pc && !headers.contains(t)) {
                     headers.add(t);
                 }
             }
@@ -482,229 +479,6 @@ public final class Translator {
         }
         headers.sort(null);
         return headers;
-    }
-
-    private Map<Integer, java.util.Set<Integer>> boundedReport() {
-        Map<Integer, java.util.Set<Integer>> r = new TreeMap<>();
-        for (Function f : program.functions()) {
-            if (!fallback.containsKey(f.index()) && !boundedLoops(f).isEmpty()) {
-                r.put(f.index(), java.util.Set.copyOf(boundedLoops(f).keySet()));
-            }
-        }
-        return java.util.Collections.unmodifiableMap(r);
-    }
-
-    /** The most instructions a loop without a fuel check may run per entry (its enclosing loop is charged that). */
-    static final long BOUNDED_LOOP_COST = 1 << 14;
-    private final Map<Integer, Map<Integer, Long>> boundedLoops = new HashMap<>();
-
-    /**
-     * The loops of {@code f} that need no fuel check, header -> the most instructions one entry into the loop runs
-     * (its nested loops included): counted loops whose trip count is provably small. A loop qualifies when it has
-     * one entry and one back-edge (body {@code [h, b]}), no calls, and nested loops that qualify themselves; one
-     * register {@code r} is written in the body only by a single {@code r += c} (c > 0) that every iteration runs
-     * exactly once, and every iteration runs an exit test on {@code r} against a constant K: either
-     * {@code r == K} leaves (or {@code r != K} loops), with r's value s on entry a constant of the straight-line
-     * code before the header and K - s a small positive multiple of c, so at most (K - s) / c (+ 1 if the test
-     * precedes the increment) iterations; or {@code r >= K} leaves unsigned (or {@code r < K} loops), at most
-     * K / c + 2 iterations from any start (r can wrap past 2^64 at most once before reaching K). Everything else
-     * keeps its check.
-     */
-    Map<Integer, Long> boundedLoops(Function f) {
-        return boundedLoops.computeIfAbsent(f.index(), k -> {
-            int s = f.start(), e = f.end();
-            boolean[] insn = new boolean[e - s];
-            boolean[] target = new boolean[e - s];
-            List<int[]> jumps = new ArrayList<>();
-            for (int pc = s; pc < e; pc++) {
-                insn[pc - s] = true;
-                long w = code[pc];
-                int op = Insn.opcode(w);
-                if (isJump(op)) {
-                    int t = pc + 1 + (op == (JMP32 | JA) ? Insn.imm(w) : Insn.off(w));
-                    jumps.add(new int[] {pc, t});
-                    if (t >= s && t < e) {
-                        target[t - s] = true;
-                    }
-                }
-                if (op == LDDW) {
-                    pc++;
-                }
-            }
-            // Loops by header, innermost (shortest) first so nested costs are known.
-            Map<Integer, List<Integer>> backEdges = new TreeMap<>();
-            for (int[] j : jumps) {
-                if (j[1] <= j[0]) {
-                    backEdges.computeIfAbsent(j[1], x -> new ArrayList<>()).add(j[0]);
-                }
-            }
-            List<int[]> loops = new ArrayList<>();
-            for (var be : backEdges.entrySet()) {
-                if (be.getValue().size() == 1) {
-                    loops.add(new int[] {be.getKey(), be.getValue().getFirst()});
-                }
-            }
-            loops.sort((a, b) -> Integer.compare(a[1] - a[0], b[1] - b[0]));
-            Map<Integer, Long> bounded = new TreeMap<>();
-            Map<Integer, Integer> bodyEnd = new HashMap<>();
-            for (int[] loop : loops) {
-                long cost = loopCost(f, loop[0], loop[1], insn, target, jumps, backEdges, bounded, bodyEnd);
-                if (cost > 0) {
-                    bounded.put(loop[0], cost);
-                    bodyEnd.put(loop[0], loop[1]);
-                }
-            }
-            return bounded;
-        });
-    }
-
-    private long loopCost(Function f, int h, int b, boolean[] insn, boolean[] target, List<int[]> jumps,
-                          Map<Integer, List<Integer>> backEdges, Map<Integer, Long> bounded,
-                          Map<Integer, Integer> bodyEnd) {
-        int s = f.start();
-        boolean entryOnlyByFallThrough = true;
-        for (int[] j : jumps) {
-            boolean inside = j[0] >= h && j[0] <= b;
-            if (!inside && j[1] > h && j[1] <= b) {
-                return 0; // a second entry
-            }
-            if (!inside && j[1] == h) {
-                entryOnlyByFallThrough = false;
-            }
-            if (inside && j[1] <= j[0] && j[0] != b && !(bounded.containsKey(j[1]) && bodyEnd.get(j[1]) == j[0])) {
-                return 0; // a nested loop that keeps its check (or an irregular back-edge)
-            }
-        }
-        long nested = 0;
-        for (var l : bounded.entrySet()) {
-            if (l.getKey() > h && l.getKey() <= b) {
-                nested += l.getValue();
-            }
-        }
-        // The exit test: the back-edge itself, or a test just before an unconditional back-edge.
-        long wb = code[b];
-        int opb = Insn.opcode(wb);
-        int e;
-        boolean eq; // r == K leaves (else: r >= K leaves, unsigned)
-        long limit;
-        if (opb == (JMP | JNE | K) || opb == (JMP | JLT | K) || opb == (JMP | JLE | K)) {
-            e = b;
-            eq = opb == (JMP | JNE | K);
-            limit = Insn.imm(wb) + (opb == (JMP | JLE | K) ? 1 : 0);
-        } else if (opb == (JMP | JA) && b - 1 >= h && insn[b - 1 - s]) {
-            e = b - 1;
-            long we = code[e];
-            int ope = Insn.opcode(we);
-            int out = e + 1 + Insn.off(we);
-            if (out >= h && out <= b) {
-                return 0;
-            }
-            if (ope != (JMP | JEQ | K) && ope != (JMP | JGE | K) && ope != (JMP | JGT | K)) {
-                return 0;
-            }
-            eq = ope == (JMP | JEQ | K);
-            limit = Insn.imm(we) + (ope == (JMP | JGT | K) ? 1 : 0);
-        } else {
-            return 0;
-        }
-        int r = Insn.dst(code[e]);
-        // The one write of r in the body: r += c, c > 0, outside nested loops, skipped by no jump.
-        int inc = -1;
-        for (int pc = h; pc <= b; pc++) {
-            if (!insn[pc - s]) {
-                continue;
-            }
-            long w = code[pc];
-            int op = Insn.opcode(w);
-            if (op == CALL_OP) {
-                return 0;
-            }
-            if ((writes(w) & (1 << r)) != 0) {
-                if (inc >= 0 || op != (ALU64 | ADD | K) || Insn.imm(w) <= 0) {
-                    return 0;
-                }
-                inc = pc;
-            }
-        }
-        if (inc < 0) {
-            return 0;
-        }
-        for (var l : bodyEnd.entrySet()) {
-            if (l.getKey() > h && l.getKey() <= b && inc >= l.getKey() && inc <= l.getValue()) {
-                return 0;
-            }
-        }
-        for (int[] j : jumps) {
-            if (j[0] >= h && j[0] <= b && j[1] > j[0] && j[1] <= b
-                    && ((j[0] < inc && j[1] > inc) || (j[0] < e && j[1] > e))) {
-                return 0;
-            }
-        }
-        long c = Insn.imm(code[inc]);
-        long iterations;
-        if (eq) {
-            if (!entryOnlyByFallThrough) {
-                return 0;
-            }
-            Long start = entryValue(f, h, r, insn, target);
-            if (start == null) {
-                return 0;
-            }
-            long span = limit - start;
-            if (span <= 0 || span > BOUNDED_LOOP_COST || span % c != 0) {
-                return 0;
-            }
-            iterations = span / c + (e < inc ? 1 : 0);
-        } else {
-            if (limit <= 0 || limit > BOUNDED_LOOP_COST) {
-                return 0;
-            }
-            iterations = (limit + c - 1) / c + 2;
-        }
-        long cost = iterations * ((b - h + 1) + nested);
-        return cost <= BOUNDED_LOOP_COST ? cost : 0;
-    }
-
-    /** The value of register r when control falls into {@code h}, if straight-line code before it sets a constant. */
-    private Long entryValue(Function f, int h, int r, boolean[] insn, boolean[] target) {
-        int s = f.start();
-        for (int p = h - 1; p >= s; p--) {
-            if (!insn[p - s]) {
-                continue;
-            }
-            long w = code[p];
-            int op = Insn.opcode(w);
-            if (!fallsThrough(op) || op == CALL_OP) {
-                return null;
-            }
-            if ((writes(w) & (1 << r)) != 0) {
-                if (op == (ALU64 | MOV | K) && Insn.off(w) == 0) {
-                    return (long) Insn.imm(w);
-                }
-                if (op == (ALU | MOV | K) && Insn.off(w) == 0) {
-                    return Insn.imm(w) & 0xffffffffL;
-                }
-                if (op == LDDW) {
-                    return Insn.imm64(w, code[p + 1]);
-                }
-                return null;
-            }
-            if (target[p - s]) {
-                return null; // another way in
-            }
-        }
-        return null;
-    }
-
-    /** The registers an instruction (not a call) writes, as bits. */
-    private static int writes(long w) {
-        int op = Insn.opcode(w);
-        return switch (cls(op)) {
-            case ALU, ALU64, LD, LDX -> 1 << Insn.dst(w);
-            case STX -> mode(op) != ATOMIC ? 0
-                    : Insn.imm(w) == CMPXCHG ? 1 : (Insn.imm(w) & FETCH) != 0 ? 1 << Insn.src(w) : 0;
-            default -> op == CALL_OP ? 0b111111 : 0;
-        };
     }
 
     /**
@@ -1039,21 +813,14 @@ public final class Translator {
             labels = new Label[to - from];
             loopHeader = new boolean[to - from];
             loopLength = new int[to - from];
-            TreeMap<Integer, Long> bounded = new TreeMap<>(boundedLoops(f));
             for (int pc = from; pc < to; pc++) {
                 long w = code[pc];
                 int op = Insn.opcode(w);
                 if (isJump(op)) {
                     int t = target(pc, w);
-                    if (t <= pc && t >= from && t < to && !bounded.containsKey(t)) {
-                        // Charge the loop's length and, once per iteration, what its unchecked loops may run.
-                        long charge = pc - t + 1;
-                        for (var l : bounded.subMap(t, false, pc, true).values()) {
-                            charge += l;
-                        }
+                    if (t <= pc && t >= from && t < to) {
                         loopHeader[t - from] = true;
-                        loopLength[t - from] = (int) Math.min(Math.max(loopLength[t - from], charge),
-                                Translator.this.fuel);
+                        loopLength[t - from] = Math.max(loopLength[t - from], pc - t + 1);
                     }
                 }
                 if (op == LDDW) {
