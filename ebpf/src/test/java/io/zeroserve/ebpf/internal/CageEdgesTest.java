@@ -12,6 +12,7 @@ import io.zeroserve.ebpf.RuntimeOptions;
 import io.zeroserve.ebpf.internal.run.Layout;
 import io.zeroserve.ebpf.internal.run.LoadedProgram;
 import io.zeroserve.ebpf.internal.run.Timeslicer;
+import io.zeroserve.ebpf.internal.translate.Translator;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -44,6 +45,8 @@ class CageEdgesTest {
     /**
      * Section {@code <kind><width>}: r6 = the u64 delta in calldata, r7 = r3 (stack base) + r6, then the access at
      * [r7 + off] at pc 3 (atomics: pc 4). Loads return the value; stores write 0x5a..., atomics add 1; both return 7.
+     * {@code ldc<width>} is the same load followed by more loads than the translator makes through the arena's
+     * segment in one method, so its loads take the other path (our compare, then the array's own check).
      */
     static Asm program(int off) {
         Asm a = new Asm();
@@ -55,6 +58,12 @@ class CageEdgesTest {
         for (int size : WIDTHS) {
             a.section("ld" + bytes(size));
             a.ldx(DW, 6, 1, 0).mov(7, 3).alu64(ADD, 7, 6).ldx(size, 0, 7, off).exit();
+            a.section("ldc" + bytes(size));
+            a.ldx(DW, 6, 1, 0).mov(7, 3).alu64(ADD, 7, 6).ldx(size, 0, 7, off);
+            for (int i = 0; i <= Translator.SEGMENT_LOAD_LIMIT; i++) {
+                a.ldx(DW, 9, 1, 0);
+            }
+            a.exit();
             a.section("st" + bytes(size));
             a.ldx(DW, 6, 1, 0).mov(7, 3).alu64(ADD, 7, 6).st(size, 7, off, 0x5a5a5a5a).movi(0, 7).exit();
             if (size == W || size == DW) {
@@ -91,6 +100,8 @@ class CageEdgesTest {
                     boolean loadOk = idx >= 0 && idx <= arena - w;
                     boolean storeOk = idx >= 0 && idx <= stack - w;
                     expect(p, "ld" + w, idx - off, addr, w, loadOk, ProgramFault.Kind.LOAD_OUT_OF_BOUNDS,
+                            loadOk ? arenaValue((int) stack, idx - off, (int) idx, w) : 0);
+                    expect(p, "ldc" + w, idx - off, addr, w, loadOk, ProgramFault.Kind.LOAD_OUT_OF_BOUNDS,
                             loadOk ? arenaValue((int) stack, idx - off, (int) idx, w) : 0);
                     expect(p, "st" + w, idx - off, addr, w, storeOk, ProgramFault.Kind.STORE_OUT_OF_BOUNDS, 7);
                     if (w >= 4) {

@@ -77,6 +77,42 @@ public final class Ops {
         return (short) I16.get(m, i) & 0xffffL;
     }
 
+    private static final java.lang.foreign.ValueLayout.OfByte S8 = java.lang.foreign.ValueLayout.JAVA_BYTE;
+    private static final java.lang.foreign.ValueLayout.OfShort S16 = java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED
+            .withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfInt S32 = java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED
+            .withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfLong S64 = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED
+            .withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    public static long sld8(java.lang.foreign.MemorySegment m, long i) {
+        return m.get(S8, i) & 0xffL;
+    }
+
+    public static long sld16(java.lang.foreign.MemorySegment m, long i) {
+        return m.get(S16, i) & 0xffffL;
+    }
+
+    public static long sld32(java.lang.foreign.MemorySegment m, long i) {
+        return m.get(S32, i) & 0xffffffffL;
+    }
+
+    public static long sld64(java.lang.foreign.MemorySegment m, long i) {
+        return m.get(S64, i);
+    }
+
+    public static long sldsx8(java.lang.foreign.MemorySegment m, long i) {
+        return m.get(S8, i);
+    }
+
+    public static long sldsx16(java.lang.foreign.MemorySegment m, long i) {
+        return m.get(S16, i);
+    }
+
+    public static long sldsx32(java.lang.foreign.MemorySegment m, long i) {
+        return m.get(S32, i);
+    }
+
     public static long ld32(byte[] m, int i) {
         return (int) I32.get(m, i) & 0xffffffffL;
     }

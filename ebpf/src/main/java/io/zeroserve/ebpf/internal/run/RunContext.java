@@ -26,6 +26,8 @@ public final class RunContext implements HelperCall, GuestMemory {
     public final ProgramImage image;
     /** The arena; read by generated code at function entry. */
     public final byte[] mem;
+    /** {@code mem} as a heap segment: long-indexed loads with the JDK's one bounds check. */
+    public final java.lang.foreign.MemorySegment seg;
     /** Epoch value this run saw at its last poll; compared with {@link Epoch#ticks} by generated code. */
     public long epochSeen;
     /** Lowest arena index written through a computed pointer or by a helper; the stack is zeroed from here. */
@@ -57,6 +59,7 @@ public final class RunContext implements HelperCall, GuestMemory {
         this.image = image;
         this.stackLen = image.stackBytes();
         this.mem = new byte[image.arenaBytes()];
+        this.seg = java.lang.foreign.MemorySegment.ofArray(mem);
         System.arraycopy(image.data(), 0, mem, stackLen, image.data().length);
         this.interpreter = interpreter;
         this.lowWater = stackLen;

@@ -68,6 +68,14 @@ public final class Translator {
      */
     static final int FUEL = 1 << 18;
     /**
+     * Methods with at most this many loads through computed pointers make them through the arena's heap segment
+     * (see FunctionEmitter.load); more would exhaust C2's inlining budget. The property is for A/B measurements
+     * (0 = never).
+     */
+    public static final int SEGMENT_LOAD_LIMIT = Integer.getInteger("zeroserve.ebpf.segmentLoads", 12);
+    static final ClassDesc CD_SEG = ClassDesc.of("java.lang.foreign.MemorySegment");
+    static final ClassDesc CD_IOOBE = ClassDesc.of("java.lang.IndexOutOfBoundsException");
+    /**
      * Estimated bytecode per region when first splitting (the estimates run high: this gives about 6 KB of real
      * bytecode); regions that still overflow {@link #HUGE_METHOD_LIMIT} are halved.
      */
@@ -753,6 +761,8 @@ public final class Translator {
         /** Loop headers leave the method when the fuel runs out (to k<fn>, or from a continuation by returning). */
         private final boolean resumable;
         private final Label[] afterCheck;
+        /** Loads through computed pointers use the segment path (few enough for C2's inlining budget). */
+        private final boolean segmentLoads;
 
         /**
          * Calls a static method of the program's class: directly, or from a continuation (a class of its own,
@@ -827,6 +837,17 @@ public final class Translator {
                     pc++;
                 }
             }
+            int computedLoads = 0;
+            for (int pc = from; pc < to; pc++) {
+                long w = code[pc];
+                if (cls(Insn.opcode(w)) == LDX && !frameAccess(Insn.src(w), Insn.off(w), width(Insn.opcode(w)))) {
+                    computedLoads++;
+                }
+                if (Insn.opcode(w) == LDDW) {
+                    pc++;
+                }
+            }
+            this.segmentLoads = computedLoads <= SEGMENT_LOAD_LIMIT;
             this.loadLimit = image.arenaBytes();
             this.storeLimit = image.stackBytes();
         }
@@ -1231,8 +1252,13 @@ public final class Translator {
          * lies below {@code limit} (one unsigned compare). An access through r10 that stays inside the function's
          * verified frame needs no check: the prologue proved the frame lies inside the stack.
          */
+        /** An access through r10 that stays inside the function's verified frame: needs no check. */
+        private boolean frameAccess(int base, int off, int width) {
+            return base == 10 && off < 0 && off + width <= 0 && -off <= f.frameBytes();
+        }
+
         private void address(int pc, int base, int off, int width, long limit, boolean store) {
-            if (base == 10 && off < 0 && off + width <= 0 && -off <= f.frameBytes()) {
+            if (frameAccess(base, off, width)) {
                 // Same base, constant offsets: C2 can merge the arrays' own range checks of a block's accesses.
                 cob.iload(fpIdx).loadConstant(off).iadd().istore(idx);
                 return;
@@ -1259,6 +1285,28 @@ public final class Translator {
 
         private void load(int pc, int op, int dst, int src, int off) {
             int width = width(op);
+            if (segmentLoads && !frameAccess(src, off, width)) {
+                // One bounds check instead of two (ours and the array's): the JDK's 64-bit one on the arena as a
+                // heap segment, which is exactly the loadable memory (stack, then data). Out of bounds, negative
+                // or past 2^32 alike, it throws, caught right here and turned into the same fault as ours.
+                Label start = cob.newLabel(), end = cob.newLabel(), handler = cob.newLabel();
+                boolean sx = mode(op) == MEMSX;
+                cob.aload(0).getfield(CD_CTX, "seg", CD_SEG);
+                cob.lload(slot[src]).loadConstant((long) off - BASE).ladd();
+                cob.labelBinding(start);
+                cob.invokestatic(CD_OPS, (sx ? "sldsx" : "sld") + width * 8, MethodTypeDesc.of(CD_long, CD_SEG,
+                        CD_long));
+                cob.labelBinding(end);
+                cob.lstore(slot[dst]);
+                cob.exceptionCatch(start, end, handler, CD_IOOBE);
+                cold.add(() -> {
+                    cob.labelBinding(handler);
+                    // src is unchanged: the load's result is stored only after the call.
+                    cob.pop().aload(0).loadConstant(pc).lload(slot[src]).loadConstant((long) off).ladd()
+                            .loadConstant(width).invokevirtual(CD_CTX, "loadFault", MT_FAULT).athrow();
+                });
+                return;
+            }
             address(pc, src, off, width, loadLimit, false);
             boolean sx = mode(op) == MEMSX;
             String name = (sx ? "ldsx" : "ld") + width * 8;
