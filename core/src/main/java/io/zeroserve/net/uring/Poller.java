@@ -49,6 +49,19 @@ final class Poller implements Runnable {
     }
 
     /** The 8-byte value 1 that {@link #wake} writes to the eventfd; read-only, shared by all pollers. */
+    /**
+     * The nice value a poller thread asks for ({@code -Dzeroserve.io_uring.pollerNice}, default -5; 0 leaves it
+     * alone). When a poller shares a CPU with the carrier threads it wakes (always so when the server is pinned to
+     * one CPU), at equal weight the first connection thread it unparks preempts it in the middle of a batch of
+     * completions: the carrier runs that one thread, runs out of work, spins and parks, and the poller resumes to
+     * wake it again for the next. A slightly higher weight lets the poller finish the batch, so the carrier gets
+     * every thread of it at once (measured in perf/RESULTS.md, "Transports": context switches per request about
+     * halved). Lowering the nice value needs {@code CAP_SYS_NICE} (or an {@code RLIMIT_NICE}); without it the poller
+     * keeps the default and says so once.
+     */
+    static final int POLLER_NICE = Integer.getInteger("zeroserve.io_uring.pollerNice", -5);
+    private static final AtomicBoolean NICE_REFUSAL_LOGGED = new AtomicBoolean();
+
     private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
 
     private final int index;
@@ -233,6 +246,7 @@ final class Poller implements Runnable {
             return;
         }
         started.complete(null);
+        applyNice();
         try {
             loop();
         } catch (Throwable t) {
@@ -254,6 +268,19 @@ final class Poller implements Runnable {
             tearDown();
             // Tasks that arrived after the end are run so that their callers fail instead of waiting forever.
             runTasks();
+        }
+    }
+
+    /** Sets this (poller) thread's nice value to {@link #POLLER_NICE}; a refusal only costs speed. */
+    private void applyNice() {
+        if (POLLER_NICE == 0) {
+            return;
+        }
+        int rc = LibC.setpriority(LibC.PRIO_PROCESS, LibC.gettid(), POLLER_NICE);
+        if (rc < 0 && NICE_REFUSAL_LOGGED.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.INFO, "io_uring pollers keep the default priority: "
+                    + Errno.message("setpriority(nice " + POLLER_NICE + ")", rc)
+                    + " (needs CAP_SYS_NICE; -Dzeroserve.io_uring.pollerNice=0 skips the attempt)");
         }
     }
 
