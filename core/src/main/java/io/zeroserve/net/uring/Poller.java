@@ -48,20 +48,21 @@ final class Poller implements Runnable {
         void forceClose();
     }
 
-    /** The 8-byte value 1 that {@link #wake} writes to the eventfd; read-only, shared by all pollers. */
     /**
-     * The nice value a poller thread asks for ({@code -Dzeroserve.io_uring.pollerNice}, default -5; 0 leaves it
+     * The nice value a poller thread asks for ({@code -Dzeroserve.io_uring.pollerNice}, default -3; 0 leaves it
      * alone). When a poller shares a CPU with the carrier threads it wakes (always so when the server is pinned to
      * one CPU), at equal weight the first connection thread it unparks preempts it in the middle of a batch of
      * completions: the carrier runs that one thread, runs out of work, spins and parks, and the poller resumes to
-     * wake it again for the next. A slightly higher weight lets the poller finish the batch, so the carrier gets
-     * every thread of it at once (measured in perf/RESULTS.md, "Transports": context switches per request about
-     * halved). Lowering the nice value needs {@code CAP_SYS_NICE} (or an {@code RLIMIT_NICE}); without it the poller
-     * keeps the default and says so once.
+     * wake it again for the next. A higher weight lets the poller finish the batch, so the carrier gets every thread
+     * of it at once. Too high a weight does the opposite harm: a poller woken by new completions then preempts a
+     * carrier busy with TLS work. -3 was the best compromise measured (perf/RESULTS.md, "Transports": -5 halves the
+     * plaintext switches but costs HTTPS 20 %, -2 helps HTTPS only). Lowering the nice value needs
+     * {@code CAP_SYS_NICE} (or an {@code RLIMIT_NICE}); without it the poller keeps the default and says so once.
      */
-    static final int POLLER_NICE = Integer.getInteger("zeroserve.io_uring.pollerNice", -5);
+    static final int POLLER_NICE = Integer.getInteger("zeroserve.io_uring.pollerNice", -3);
     private static final AtomicBoolean NICE_REFUSAL_LOGGED = new AtomicBoolean();
 
+    /** The 8-byte value 1 that {@link #wake} writes to the eventfd; read-only, shared by all pollers. */
     private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
 
     private final int index;
