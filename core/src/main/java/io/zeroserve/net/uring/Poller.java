@@ -56,7 +56,8 @@ final class Poller implements Runnable {
      * wake it again for the next. A higher weight lets the poller finish the batch, so the carrier gets every thread
      * of it at once. Too high a weight does the opposite harm: a poller woken by new completions then preempts a
      * carrier busy with TLS work. -3 was the best compromise measured (perf/RESULTS.md, "Transports": -5 halves the
-     * plaintext switches but costs HTTPS 20 %, -2 helps HTTPS only). Lowering the nice value needs
+     * plaintext switches but costs HTTPS 20 %, -2 helps HTTPS only; -3 still costs a 100 KB HTTPS response 7-8 %,
+     * whose send completions now preempt the carrier's TLS work). Lowering the nice value needs
      * {@code CAP_SYS_NICE} (or an {@code RLIMIT_NICE}); without it the poller keeps the default and says so once.
      */
     static final int POLLER_NICE = Integer.getInteger("zeroserve.io_uring.pollerNice", -3);
