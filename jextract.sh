@@ -33,6 +33,7 @@ cat > "$out/headers.h" <<'H'
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <linux/io_uring.h>
@@ -44,7 +45,7 @@ constants=$(sed -nE 's/^ *public static final (int|long|short|byte) ([A-Z_][A-Z0
 structs="io_uring_sqe io_uring_cqe io_sqring_offsets io_cqring_offsets io_uring_params io_uring_buf io_uring_buf_reg
 sockaddr_in sockaddr_in6"
 functions="close dup dup2 dup3 fcntl read write send socket bind connect listen setsockopt getsockopt getsockname
-getpeername shutdown mmap munmap eventfd strerrorname_np syscall"
+getpeername shutdown mmap munmap eventfd strerrorname_np syscall gettid setpriority"
 args=(--output "$out/src" --target-package io.zeroserve.ffi.linux.jextract --header-class-name Headers)
 for c in $constants; do args+=(--include-constant "$c"); done
 for s in $structs; do args+=(--include-struct "$s"); done

@@ -48,6 +48,21 @@ final class Poller implements Runnable {
         void forceClose();
     }
 
+    /**
+     * The nice value a poller thread asks for ({@code -Dzeroserve.io_uring.pollerNice}, default -3; 0 leaves it
+     * alone). When a poller shares a CPU with the carrier threads it wakes (always so when the server is pinned to
+     * one CPU), at equal weight the first connection thread it unparks preempts it in the middle of a batch of
+     * completions: the carrier runs that one thread, runs out of work, spins and parks, and the poller resumes to
+     * wake it again for the next. A higher weight lets the poller finish the batch, so the carrier gets every thread
+     * of it at once. Too high a weight does the opposite harm: a poller woken by new completions then preempts a
+     * carrier busy with TLS work. -3 was the best compromise measured (perf/RESULTS.md, "Transports": -5 halves the
+     * plaintext switches but costs HTTPS 20 %, -2 helps HTTPS only; -3 still costs a 100 KB HTTPS response 7-8 %,
+     * whose send completions now preempt the carrier's TLS work). Lowering the nice value needs
+     * {@code CAP_SYS_NICE} (or an {@code RLIMIT_NICE}); without it the poller keeps the default and says so once.
+     */
+    static final int POLLER_NICE = Integer.getInteger("zeroserve.io_uring.pollerNice", -3);
+    private static final AtomicBoolean NICE_REFUSAL_LOGGED = new AtomicBoolean();
+
     /** The 8-byte value 1 that {@link #wake} writes to the eventfd; read-only, shared by all pollers. */
     private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
 
@@ -233,6 +248,7 @@ final class Poller implements Runnable {
             return;
         }
         started.complete(null);
+        applyNice();
         try {
             loop();
         } catch (Throwable t) {
@@ -254,6 +270,19 @@ final class Poller implements Runnable {
             tearDown();
             // Tasks that arrived after the end are run so that their callers fail instead of waiting forever.
             runTasks();
+        }
+    }
+
+    /** Sets this (poller) thread's nice value to {@link #POLLER_NICE}; a refusal only costs speed. */
+    private void applyNice() {
+        if (POLLER_NICE == 0) {
+            return;
+        }
+        int rc = LibC.setpriority(LibC.PRIO_PROCESS, LibC.gettid(), POLLER_NICE);
+        if (rc < 0 && NICE_REFUSAL_LOGGED.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.INFO, "io_uring pollers keep the default priority: "
+                    + Errno.message("setpriority(nice " + POLLER_NICE + ")", rc)
+                    + " (needs CAP_SYS_NICE; -Dzeroserve.io_uring.pollerNice=0 skips the attempt)");
         }
     }
 

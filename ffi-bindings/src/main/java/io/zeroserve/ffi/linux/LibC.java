@@ -73,6 +73,9 @@ public final class LibC {
     public static final int MAP_PRIVATE = 0x02;
     public static final int MAP_ANONYMOUS = 0x20;
     public static final int MAP_POPULATE = 0x8000;
+    // sys/resource.h
+    public static final int PRIO_PROCESS = 0;
+
     // sys/eventfd.h
     public static final int EFD_CLOEXEC = O_CLOEXEC;
     public static final int EFD_NONBLOCK = O_NONBLOCK;
@@ -126,6 +129,9 @@ public final class LibC {
             errnoHandle("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle EVENTFD =
             errnoHandle("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETTID = errnoHandle("gettid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle SETPRIORITY =
+            errnoHandle("setpriority", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERRORNAME_NP = LINKER.downcallHandle(
             LIBC.find("strerrorname_np").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -326,6 +332,27 @@ public final class LibC {
     public static int munmap(MemorySegment addr, long length) {
         try {
             return check((int) MUNMAP.invokeExact(capture(), addr, length));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code pid_t gettid(void)}: the calling thread's kernel id (a virtual thread's: its carrier's). */
+    public static int gettid() {
+        try {
+            return check((int) GETTID.invokeExact(capture()));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code int setpriority(int which, id_t who, int prio)}: with {@link #PRIO_PROCESS} and a thread id, that
+     * thread's nice value. Lowering it below 0 needs {@code CAP_SYS_NICE} (or {@code RLIMIT_NICE}): {@code -EACCES}.
+     */
+    public static int setpriority(int which, int who, int prio) {
+        try {
+            return check((int) SETPRIORITY.invokeExact(capture(), which, who, prio));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -80,7 +80,7 @@ class HeaderLayoutTest {
         checks.put("sizeof(struct sockaddr_storage)", (long) Sockaddrs.SOCKADDR_STORAGE_SIZE);
         constants(IoUring.class, "IOSQE_", "IORING_", "__NR_");
         constants(LibC.class, "F_", "FD_", "O_", "AF_", "SOCK_", "SOL_", "SO_", "SHUT_", "MSG_", "IPPROTO_",
-                "IPV6_", "TCP_", "PROT_", "MAP_", "EFD_");
+                "IPV6_", "TCP_", "PROT_", "MAP_", "EFD_", "PRIO_");
         constants(Errno.class, "E");
 
         StringBuilder c = new StringBuilder("""
@@ -93,6 +93,7 @@ class HeaderLayoutTest {
                 #include <sys/mman.h>
                 #include <sys/socket.h>
                 #include <sys/eventfd.h>
+                #include <sys/resource.h>
                 #include <sys/syscall.h>
                 #include <netinet/in.h>
                 #include <netinet/tcp.h>
