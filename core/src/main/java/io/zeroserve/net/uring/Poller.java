@@ -49,7 +49,7 @@ final class Poller implements Runnable {
     }
 
     /**
-     * The nice value a poller thread asks for ({@code -Dzeroserve.io_uring.pollerNice}, default -3; 0 leaves it
+     * The nice value a poller thread asks for ({@code -Dzeroserve.io_uring.pollerNice}; the default 0 leaves it
      * alone). When a poller shares a CPU with the carrier threads it wakes (always so when the server is pinned to
      * one CPU), at equal weight the first connection thread it unparks preempts it in the middle of a batch of
      * completions: the carrier runs that one thread, runs out of work, spins and parks, and the poller resumes to
@@ -59,8 +59,11 @@ final class Poller implements Runnable {
      * plaintext switches but costs HTTPS 20 %, -2 helps HTTPS only; -3 still costs a 100 KB HTTPS response 7-8 %,
      * whose send completions now preempt the carrier's TLS work). Lowering the nice value needs
      * {@code CAP_SYS_NICE} (or an {@code RLIMIT_NICE}); without it the poller keeps the default and says so once.
+     * Off by default: in the full perf/run of 08:18 UTC, -3 also made the script scenarios over HTTPS (more CPU per
+     * request on the carrier) cost about 17 % more against nginx+Lua than without it, and 100 KB HTTPS 29 % more
+     * than NIO.
      */
-    static final int POLLER_NICE = Integer.getInteger("zeroserve.io_uring.pollerNice", -3);
+    static final int POLLER_NICE = Integer.getInteger("zeroserve.io_uring.pollerNice", 0);
     private static final AtomicBoolean NICE_REFUSAL_LOGGED = new AtomicBoolean();
 
     /** The 8-byte value 1 that {@link #wake} writes to the eventfd; read-only, shared by all pollers. */
