@@ -200,36 +200,18 @@ final class UringConnection implements Connection, Poller.Registration {
                 }
             }
             while (length > 0) {
-                MemorySegment fresh = null;
+                MemorySegment fresh = freshBufferIfNeeded();
                 boolean post = false;
                 int copied = 0;
-                if (needsBuffer()) {
-                    fresh = transport.sendBuffers().acquire(this);
-                }
                 synchronized (sendLock) {
-                    if (fresh != null) {
-                        if (sendClosed || sendError != 0) {
-                            transport.sendBuffers().release(fresh);
-                        } else {
-                            staged = fresh;
-                            stagedLength = 0;
-                        }
-                    }
-                    if (sendError == 0 && !sendClosed && staged != null && stagedFileFd < 0
-                            && stagedLength < staged.byteSize()) {
-                        copied = (int) Math.min(length, staged.byteSize() - stagedLength);
+                    long room = installAndMeasureRoom(fresh);
+                    if (room > 0) {
+                        copied = (int) Math.min(length, room);
                         MemorySegment.copy(data, offset, staged, ValueLayout.JAVA_BYTE, stagedLength, copied);
-                        stagedLength += copied;
-                        post = !sendActive;
-                        sendActive = true;
+                        post = commitStaged(copied);
                     }
                 }
-                if (post) {
-                    poller.execute(submitSend);
-                }
-                if (copied == 0) {
-                    awaitSend(false); // the staged buffer is full (or a send failed): wait for the poller to take it
-                }
+                afterStaging(post, copied);
                 offset += copied;
                 length -= copied;
             }
@@ -251,44 +233,71 @@ final class UringConnection implements Connection, Poller.Registration {
         try {
             checkWritable();
             while (count > 0) {
-                MemorySegment fresh = null;
+                MemorySegment fresh = freshBufferIfNeeded();
                 boolean post = false;
                 int chunk = 0;
-                if (needsBuffer()) {
-                    fresh = transport.sendBuffers().acquire(this);
-                }
                 synchronized (sendLock) {
-                    if (fresh != null) {
-                        if (sendClosed || sendError != 0) {
-                            transport.sendBuffers().release(fresh);
-                        } else {
-                            staged = fresh;
-                            stagedLength = 0;
-                        }
-                    }
-                    if (sendError == 0 && !sendClosed && staged != null && stagedFileFd < 0
-                            && stagedLength < staged.byteSize()) {
-                        chunk = (int) Math.min(count, staged.byteSize() - stagedLength);
+                    long room = installAndMeasureRoom(fresh);
+                    if (room > 0) {
+                        chunk = (int) Math.min(count, room);
                         stagedFileFd = file.fd();
                         stagedFilePosition = position;
                         stagedFileLength = chunk;
-                        stagedLength += chunk;
-                        post = !sendActive;
-                        sendActive = true;
+                        post = commitStaged(chunk);
                     }
                 }
-                if (post) {
-                    poller.execute(submitSend);
-                }
-                if (chunk == 0) {
-                    awaitSend(false);
-                }
+                afterStaging(post, chunk);
                 position += chunk;
                 count -= chunk;
             }
             awaitSend(true);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    // The steps {@link #write} and {@link #sendFile} share around their own staging (no lambda: one per write cost
+    // 1.5-3 % of a small response).
+
+    /** A fresh pooled buffer when the connection needs one; taken outside {@code sendLock}. */
+    private MemorySegment freshBufferIfNeeded() throws IOException {
+        return needsBuffer() ? transport.sendBuffers().acquire(this) : null;
+    }
+
+    /**
+     * Under {@code sendLock}: installs {@code fresh} (or gives it back when the connection can no longer send) and
+     * returns the room left at the end of the staged buffer, 0 when nothing can be staged now.
+     */
+    private long installAndMeasureRoom(MemorySegment fresh) {
+        if (fresh != null) {
+            if (sendClosed || sendError != 0) {
+                transport.sendBuffers().release(fresh);
+            } else {
+                staged = fresh;
+                stagedLength = 0;
+            }
+        }
+        if (sendError != 0 || sendClosed || staged == null || stagedFileFd >= 0) {
+            return 0;
+        }
+        return staged.byteSize() - stagedLength;
+    }
+
+    /** Under {@code sendLock}, after {@code added} bytes were staged: true when the caller must start the send. */
+    private boolean commitStaged(int added) {
+        stagedLength += added;
+        boolean post = !sendActive;
+        sendActive = true;
+        return post;
+    }
+
+    /** After {@code sendLock}: starts the send, or waits for the poller to take a full buffer (or report a failure). */
+    private void afterStaging(boolean post, int added) throws IOException {
+        if (post) {
+            poller.execute(submitSend);
+        }
+        if (added == 0) {
+            awaitSend(false);
         }
     }
 
