@@ -38,39 +38,19 @@ final class Processes {
             full.add(cpus);
         }
         full.addAll(command);
-        ProcessBuilder pb = new ProcessBuilder(full);
-        for (String v : List.of("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")) {
-            pb.environment().remove(v);
-        }
+        ProcessBuilder pb = withoutProxies(new ProcessBuilder(full));
         pb.environment().putAll(env);
         if (dir != null) {
             pb.directory(dir.toFile());
         }
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Process p = pb.start();
-        synchronized (STARTED) {
-            STARTED.add(p);
-        }
-        return p;
+        return started(pb);
     }
 
     /** Runs a short command to completion (at most {@code timeoutSeconds}) and returns its exit status. */
     static int run(List<String> command, String cpus, Path log, long timeoutSeconds) throws IOException {
-        Process p = start(command, cpus, log, Map.of(), null);
-        try {
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                stop(p);
-                throw new IOException(command.getFirst() + " did not finish within " + timeoutSeconds + " s");
-            }
-            return p.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop(p);
-            throw new IOException("interrupted while running " + command.getFirst(), e);
-        } finally {
-            forget(p);
-        }
+        return awaitExit(start(command, cpus, log, Map.of(), null), command, timeoutSeconds);
     }
 
     /**
@@ -78,16 +58,31 @@ final class Processes {
      * and its stderr to {@code log}; returns its exit status.
      */
     static int runToFile(List<String> command, Path stdout, Path log, long timeoutSeconds) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = withoutProxies(new ProcessBuilder(command));
+        pb.redirectOutput(stdout.toFile());
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return awaitExit(started(pb), command, timeoutSeconds);
+    }
+
+    /** Every server and client talks to 127.0.0.1 directly. */
+    private static ProcessBuilder withoutProxies(ProcessBuilder pb) {
         for (String v : List.of("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")) {
             pb.environment().remove(v);
         }
-        pb.redirectOutput(stdout.toFile());
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return pb;
+    }
+
+    /** Starts {@code pb} and remembers the process, so that it is stopped with the others at the end. */
+    private static Process started(ProcessBuilder pb) throws IOException {
         Process p = pb.start();
         synchronized (STARTED) {
             STARTED.add(p);
         }
+        return p;
+    }
+
+    /** Waits for a short command's exit (stopping it after {@code timeoutSeconds}) and forgets it. */
+    private static int awaitExit(Process p, List<String> command, long timeoutSeconds) throws IOException {
         try {
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 stop(p);
