@@ -119,7 +119,7 @@ public final class ConnectionHost {
             Active entry = new Active(id, connection, System.nanoTime());
             active.put(id, entry);
             try {
-                entry.thread = Thread.ofVirtual().unstarted(() -> serve(entry));
+                entry.thread = connection.threadBuilder().unstarted(() -> serve(entry));
                 entry.thread.start();
             } catch (RuntimeException | OutOfMemoryError e) {
                 active.remove(id);

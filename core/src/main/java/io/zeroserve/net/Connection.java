@@ -47,6 +47,18 @@ public interface Connection extends AutoCloseable {
         }
     }
 
+    /**
+     * A new builder for the thread that serves this connection (reads it and writes its responses); builders are not
+     * thread-safe, hence one per call. The default builds ordinary virtual threads. A transport may schedule them on
+     * the thread that drives the connection's I/O instead (io_uring's pollers do, see
+     * {@link io.zeroserve.net.uring.IoUringTransport.Options#withLoopCarriers}), so that waking the reader costs no
+     * thread switch. Virtual threads that the serving thread starts without a scheduler of their own (HTTP/2
+     * streams, for example) inherit its scheduler: that is the JDK's rule.
+     */
+    default Thread.Builder threadBuilder() {
+        return Thread.ofVirtual();
+    }
+
     InetSocketAddress remoteAddress();
 
     InetSocketAddress localAddress();

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The behaviour every {@link Transport} must show, run against each implementation by a subclass. Server-side
- * calls run on virtual threads, as in the server; the clients are plain blocking JDK sockets. Nothing here waits
+ * calls on a connection run on threads of its {@link Connection#threadBuilder()}, as in the server (some of the
+ * concurrent writers on ordinary virtual threads); the clients are plain blocking JDK sockets. Nothing here waits
  * for a fixed time: each step waits for a condition (a thread parked, bytes arrived), and the JUnit timeouts only
  * turn a hang into a failure.
  */
@@ -97,7 +98,7 @@ public abstract class TransportContractTest {
             try (Socket client = connect(l)) {
                 Connection c = acceptOnVirtualThread(l).get();
                 client.getOutputStream().write(1);
-                assertNotNull(onVirtualThread(c::read).get());
+                assertNotNull(onThreadOf(c, c::read).get());
                 c.close();
             }
         }
@@ -160,8 +161,17 @@ public abstract class TransportContractTest {
     }
 
     protected static <T> CompletableFuture<T> onVirtualThread(IoCall<T> call) {
+        return onThreadOf(null, call);
+    }
+
+    /**
+     * Runs {@code call} on a thread of {@code c}'s {@link Connection#threadBuilder()}, as the server serves a
+     * connection (io_uring: a virtual thread its poller carries); on an ordinary virtual thread when {@code c} is
+     * null.
+     */
+    protected static <T> CompletableFuture<T> onThreadOf(Connection c, IoCall<T> call) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
+        (c == null ? Thread.ofVirtual() : c.threadBuilder()).start(() -> {
             try {
                 f.complete(call.call());
             } catch (Throwable t) {
@@ -222,16 +232,16 @@ public abstract class TransportContractTest {
             for (int round = 0; round < 100; round++) {
                 byte[] message = ("hello " + round).getBytes();
                 client.getOutputStream().write(message);
-                byte[] got = onVirtualThread(() -> readFully(c, message.length)).get();
+                byte[] got = onThreadOf(c, () -> readFully(c, message.length)).get();
                 assertArrayEquals(message, got);
-                onVirtualThread(() -> {
+                onThreadOf(c, () -> {
                     c.write(got, 0, got.length);
                     return null;
                 }).get();
                 assertArrayEquals(message, readFully(client.getInputStream(), message.length));
             }
             client.shutdownOutput();
-            assertNull(onVirtualThread(c::read).get(), "end of stream");
+            assertNull(onThreadOf(c, c::read).get(), "end of stream");
             assertFalse(c.isOpen());
             c.close();
             c.close(); // idempotent
@@ -243,7 +253,7 @@ public abstract class TransportContractTest {
         try (Socket client = connect(listener)) {
             Connection c = acceptOnVirtualThread(listener).get();
             byte[] data = "xxhelloyy".getBytes();
-            onVirtualThread(() -> {
+            onThreadOf(c, () -> {
                 c.write(data, 2, 5);
                 c.shutdownOutput();
                 return null;
@@ -259,7 +269,7 @@ public abstract class TransportContractTest {
         new Random(42).nextBytes(big);
         try (Socket client = connect(listener)) {
             Connection c = acceptOnVirtualThread(listener).get();
-            CompletableFuture<byte[]> serverRead = onVirtualThread(() -> readFully(c, big.length));
+            CompletableFuture<byte[]> serverRead = onThreadOf(c, () -> readFully(c, big.length));
             CompletableFuture<Void> clientWrite = CompletableFuture.runAsync(() -> {
                 try {
                     client.getOutputStream().write(big);
@@ -269,7 +279,7 @@ public abstract class TransportContractTest {
             });
             assertArrayEquals(big, serverRead.get());
             clientWrite.get();
-            CompletableFuture<Void> serverWrite = onVirtualThread(() -> {
+            CompletableFuture<Void> serverWrite = onThreadOf(c, () -> {
                 c.write(big, 0, big.length);
                 return null;
             });
@@ -290,7 +300,7 @@ public abstract class TransportContractTest {
             for (int w = 0; w < writers; w++) {
                 byte[] data = new byte[block];
                 java.util.Arrays.fill(data, (byte) ('A' + w));
-                futures.add(onVirtualThread(() -> {
+                futures.add(onThreadOf(w % 2 == 0 ? c : null, () -> {
                     for (int i = 0; i < writesEach; i++) {
                         c.write(data, 0, data.length);
                     }
@@ -321,7 +331,7 @@ public abstract class TransportContractTest {
         Socket client = connect(listener);
         Connection c = acceptOnVirtualThread(listener).get();
         byte[] chunk = new byte[256 * 1024];
-        CompletableFuture<Object> writer = onVirtualThread(() -> {
+        CompletableFuture<Object> writer = onThreadOf(c, () -> {
             while (true) {
                 c.write(chunk, 0, chunk.length);
             }
@@ -344,7 +354,7 @@ public abstract class TransportContractTest {
             new Random(7).nextBytes(big);
             AtomicReference<Thread> writerThread = new AtomicReference<>();
             CountDownLatch started = new CountDownLatch(1);
-            CompletableFuture<Object> writer = onVirtualThread(() -> {
+            CompletableFuture<Object> writer = onThreadOf(c, () -> {
                 writerThread.set(Thread.currentThread());
                 started.countDown();
                 c.write(big, 0, big.length);
@@ -366,7 +376,7 @@ public abstract class TransportContractTest {
             Connection c = acceptOnVirtualThread(listener).get();
             AtomicReference<Thread> reader = new AtomicReference<>();
             CountDownLatch started = new CountDownLatch(1);
-            CompletableFuture<byte[]> read = onVirtualThread(() -> {
+            CompletableFuture<byte[]> read = onThreadOf(c, () -> {
                 reader.set(Thread.currentThread());
                 started.countDown();
                 return c.read();
@@ -387,7 +397,7 @@ public abstract class TransportContractTest {
     void readWithInterruptAlreadySetThrowsClosedByInterrupt() throws Exception {
         try (Socket client = connect(listener)) {
             Connection c = acceptOnVirtualThread(listener).get();
-            CompletableFuture<byte[]> read = onVirtualThread(() -> {
+            CompletableFuture<byte[]> read = onThreadOf(c, () -> {
                 Thread.currentThread().interrupt();
                 return c.read();
             });
@@ -403,7 +413,7 @@ public abstract class TransportContractTest {
             Connection c = acceptOnVirtualThread(listener).get();
             AtomicReference<Thread> reader = new AtomicReference<>();
             CountDownLatch started = new CountDownLatch(1);
-            CompletableFuture<byte[]> read = onVirtualThread(() -> {
+            CompletableFuture<byte[]> read = onThreadOf(c, () -> {
                 reader.set(Thread.currentThread());
                 started.countDown();
                 return c.read();
@@ -442,14 +452,14 @@ public abstract class TransportContractTest {
     void shutdownOutputSendsFinButKeepsReading() throws Exception {
         try (Socket client = connect(listener)) {
             Connection c = acceptOnVirtualThread(listener).get();
-            onVirtualThread(() -> {
+            onThreadOf(c, () -> {
                 c.write("bye".getBytes(), 0, 3);
                 c.shutdownOutput();
                 return null;
             }).get();
             assertArrayEquals("bye".getBytes(), client.getInputStream().readAllBytes());
             client.getOutputStream().write("late".getBytes());
-            assertArrayEquals("late".getBytes(), onVirtualThread(() -> readFully(c, 4)).get());
+            assertArrayEquals("late".getBytes(), onThreadOf(c, () -> readFully(c, 4)).get());
             c.close();
         }
     }
@@ -460,7 +470,7 @@ public abstract class TransportContractTest {
         CompletableFuture<Object> server = onVirtualThread(() -> {
             for (int i = 0; i < n; i++) {
                 Connection c = listener.accept();
-                Thread.ofVirtual().start(() -> echoUntilEof(c));
+                c.threadBuilder().start(() -> echoUntilEof(c));
             }
             return null;
         });
@@ -504,7 +514,7 @@ public abstract class TransportContractTest {
         assertEquals("127.0.0.1", inherited.localAddress().getAddress().getHostAddress());
         try (Socket client = connect(inherited)) {
             Connection c = acceptOnVirtualThread(inherited).get();
-            Thread.ofVirtual().start(() -> echoUntilEof(c));
+            c.threadBuilder().start(() -> echoUntilEof(c));
             client.getOutputStream().write("inherited".getBytes());
             assertArrayEquals("inherited".getBytes(), readFully(client.getInputStream(), 9));
         }
@@ -547,7 +557,7 @@ public abstract class TransportContractTest {
                 while (true) {
                     Connection c = big.accept();
                     accepted.incrementAndGet();
-                    Thread.ofVirtual().start(() -> echoUntilEof(c));
+                    c.threadBuilder().start(() -> echoUntilEof(c));
                 }
             } catch (IOException closed) {
                 // the listener was closed at the end of the test
@@ -592,7 +602,7 @@ public abstract class TransportContractTest {
             Connection c = acceptOnVirtualThread(listener).get();
             int from = 1000;
             int count = content.length - 2000;
-            CompletableFuture<Object> server = onVirtualThread(() -> {
+            CompletableFuture<Object> server = onThreadOf(c, () -> {
                 c.write("head".getBytes(), 0, 4);
                 c.sendFile(f, from, count);
                 c.sendFile(f, 0, 10);
@@ -609,7 +619,7 @@ public abstract class TransportContractTest {
             assertArrayEquals("tail".getBytes(), java.util.Arrays.copyOfRange(got, got.length - 4, got.length));
             // A range past the end of the file fails, and says so.
             ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> onVirtualThread(() -> {
+                    () -> onThreadOf(c, () -> {
                         c.sendFile(f, content.length - 5, 10);
                         return null;
                     }).get());
@@ -625,7 +635,7 @@ public abstract class TransportContractTest {
         try (Socket client = new Socket(InetAddress.getByName("::1"), v6.localAddress().getPort())) {
             Connection c = acceptOnVirtualThread(v6).get();
             assertEquals(client.getLocalPort(), c.remoteAddress().getPort());
-            Thread.ofVirtual().start(() -> echoUntilEof(c));
+            c.threadBuilder().start(() -> echoUntilEof(c));
             client.getOutputStream().write("six".getBytes());
             assertArrayEquals("six".getBytes(), readFully(client.getInputStream(), 3));
         }
@@ -658,7 +668,7 @@ public abstract class TransportContractTest {
     protected void assertServesAnotherClient() throws Exception {
         try (Socket client = connect(listener)) {
             Connection c = acceptOnVirtualThread(listener).get();
-            Thread.ofVirtual().start(() -> echoUntilEof(c));
+            c.threadBuilder().start(() -> echoUntilEof(c));
             OutputStream out = client.getOutputStream();
             out.write("again".getBytes());
             assertArrayEquals("again".getBytes(), readFully(client.getInputStream(), 5));

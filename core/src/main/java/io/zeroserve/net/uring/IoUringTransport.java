@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,28 +37,47 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IoUringTransport implements Transport {
     /** Tunables; the defaults are stated beside each field of {@link #defaults()}. */
     public record Options(int rings, int ringEntries, int recvBuffers, int recvBufferSize, int sendBuffers,
-            int sendBufferSize, boolean directSend) {
+            int sendBufferSize, boolean directSend, boolean loopCarriers) {
         /** System property overriding {@link #directSend} ({@code true} or {@code false}), for benchmarks. */
         public static final String DIRECT_SEND_PROPERTY = "zeroserve.io_uring.directSend";
         /** System property overriding {@link #sendBufferSize} in KiB (a positive number), for benchmarks. */
         public static final String SEND_BUFFER_KIB_PROPERTY = "zeroserve.io_uring.sendBufferKiB";
         /** System property overriding {@link #rings} (a positive number), for benchmarks. */
         public static final String RINGS_PROPERTY = "zeroserve.io_uring.rings";
+        /** System property overriding {@link #loopCarriers} ({@code true} or {@code false}), for A/B runs. */
+        public static final String LOOP_CARRIERS_PROPERTY = "zeroserve.io_uring.loopCarriers";
 
         /**
          * One ring per core; 1024 SQEs per ring (4096 CQEs); 256 receive buffers of 16 KiB per ring (4 MiB); at most
          * 1024 send buffers of 128 KiB per transport (128 MiB, allocated on demand; a connection holds at most two,
          * so that a 100 KB response is staged whole while its first bytes are sent, see perf/RESULTS.md
-         * "Transports"); direct sends off (see {@link #withDirectSend}).
+         * "Transports"); direct sends off (see {@link #withDirectSend}); loop carriers on where the JDK allows them
+         * (see {@link #withLoopCarriers}).
          */
         public static Options defaults() {
             return new Options(Integer.getInteger(RINGS_PROPERTY, Runtime.getRuntime().availableProcessors()), 1024,
                     256, 16 * 1024, 1024, Integer.getInteger(SEND_BUFFER_KIB_PROPERTY, 128) * 1024,
-                    Boolean.parseBoolean(System.getProperty(DIRECT_SEND_PROPERTY, "false")));
+                    Boolean.parseBoolean(System.getProperty(DIRECT_SEND_PROPERTY, "false")),
+                    Boolean.parseBoolean(System.getProperty(LOOP_CARRIERS_PROPERTY, "true")));
         }
 
         public Options withRings(int n) {
-            return new Options(n, ringEntries, recvBuffers, recvBufferSize, sendBuffers, sendBufferSize, directSend);
+            return new Options(n, ringEntries, recvBuffers, recvBufferSize, sendBuffers, sendBufferSize, directSend,
+                    loopCarriers);
+        }
+
+        /**
+         * With {@code true}, each ring's poller thread is also the carrier of the virtual threads of the connections
+         * it drives ({@link Connection#threadBuilder()}): a completion wakes a connection thread with a push onto
+         * the poller's own run queue, and the sends it posts are submitted by the same thread's next ring entry, with
+         * no thread switch in between. With {@code false} connection threads run on the JDK's scheduler and every
+         * hand-off between them and the poller is a wake-up of another thread (perf/RESULTS.md, "Transports").
+         * Needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}; without it the transport says so once and runs
+         * as with {@code false}.
+         */
+        public Options withLoopCarriers(boolean on) {
+            return new Options(rings, ringEntries, recvBuffers, recvBufferSize, sendBuffers, sendBufferSize,
+                    directSend, on);
         }
 
         /**
@@ -67,12 +87,17 @@ public final class IoUringTransport implements Transport {
          * ring, batched per poller iteration, cost less server CPU per request than a system call per write.
          */
         public Options withDirectSend(boolean on) {
-            return new Options(rings, ringEntries, recvBuffers, recvBufferSize, sendBuffers, sendBufferSize, on);
+            return new Options(rings, ringEntries, recvBuffers, recvBufferSize, sendBuffers, sendBufferSize, on,
+                    loopCarriers);
         }
     }
 
+    private static final System.Logger LOG = System.getLogger(IoUringTransport.class.getName());
+    private static final AtomicBoolean NO_LOOP_CARRIERS_LOGGED = new AtomicBoolean();
+
     private final Poller[] pollers;
     private final boolean directSend;
+    private final boolean loopCarriers;
     private final SendBuffers sendBuffers;
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger nextPoller = new AtomicInteger();
@@ -98,10 +123,23 @@ public final class IoUringTransport implements Transport {
         }
         pollers = new Poller[options.rings()];
         directSend = options.directSend();
+        boolean carriers = options.loopCarriers();
+        if (carriers) {
+            String why = LoopCarriers.unavailableReason();
+            if (why != null) {
+                carriers = false;
+                if (NO_LOOP_CARRIERS_LOGGED.compareAndSet(false, true)) {
+                    LOG.log(System.Logger.Level.INFO, "io_uring: connection threads run on the JDK's scheduler, not "
+                            + "on the pollers (slower: a thread switch per hand-off), because " + why);
+                }
+            }
+        }
+        loopCarriers = carriers;
         sendBuffers = new SendBuffers(options.sendBufferSize(), options.sendBuffers());
         try {
             for (int i = 0; i < pollers.length; i++) {
-                pollers[i] = new Poller(i, options.ringEntries(), options.recvBuffers(), options.recvBufferSize());
+                pollers[i] = new Poller(i, options.ringEntries(), options.recvBuffers(), options.recvBufferSize(),
+                        carriers);
                 pollers[i].start();
             }
         } catch (NativeException | RuntimeException e) {
@@ -237,6 +275,14 @@ public final class IoUringTransport implements Transport {
 
     boolean directSend() {
         return directSend;
+    }
+
+    /**
+     * Whether the pollers carry their connections' threads ({@link Options#withLoopCarriers}): false when asked so,
+     * or when the JDK did not allow it.
+     */
+    public boolean loopCarriers() {
+        return loopCarriers;
     }
 
     SendBuffers sendBuffers() {

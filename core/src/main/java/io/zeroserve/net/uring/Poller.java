@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -26,6 +27,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Wake-up: a sleeping poller waits in {@code io_uring_enter}; a task submitter writes to an eventfd on which the
  * poller always keeps one {@code IORING_OP_READ} pending. {@link #sleeping} and the task queue form a Dekker pair
  * (both volatile), so either the submitter sees the poller asleep and wakes it, or the poller sees the task.
+ *
+ * <p>Loop carrier (when {@link #carrier} is on, see {@link LoopCarriers}): the poller thread is also the carrier of
+ * the virtual threads built with {@link #threadBuilder()}, the threads of its connections. The JDK hands their
+ * continuations to {@link #schedule}: from the poller thread itself (a completion unparking a reader, a mounted
+ * thread unparking another, a yield) that is a push onto a local queue; from any other thread it goes through
+ * {@link #inbox} and the wake-up above. Each loop turn runs the virtual threads that were ready when it began (one
+ * round: a thread that yields or is woken meanwhile runs in the next turn, after the ring was entered again, so a
+ * busy thread that yields cannot starve the others' I/O), then the tasks they posted, then enters the ring once,
+ * waiting only when nothing is ready. So a request/response loop costs no thread switch while there is work.
+ * WARNING: a thread it carries must never block the carrier (a park while pinned by a native frame or a class
+ * initializer, a long system call) waiting for something only this poller can deliver: the ring would stop.
+ * The io_uring and HTTP paths were checked for that (perf/RESULTS.md, "Transports", loop carriers).
  */
 final class Poller implements Runnable {
     private static final System.Logger LOG = System.getLogger(Poller.class.getName());
@@ -74,6 +87,15 @@ final class Poller implements Runnable {
     private final int bufferCount;
     private final int bufferSize;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Whether this poller carries the virtual threads of {@link #threadBuilder()}; fixed at construction. */
+    private final boolean carrier;
+    /** The scheduler of those threads: takes their continuations. */
+    private final Executor scheduler = this::schedule;
+    /** Continuations handed over by other threads; the loop moves them to {@link #readyThreads}. */
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    // Poller-thread state: work that the poller thread (or a virtual thread it carries) made ready.
+    private final ArrayDeque<Runnable> readyThreads = new ArrayDeque<>();
+    private final ArrayDeque<Runnable> readyTasks = new ArrayDeque<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final ArrayDeque<Runnable> afterDrain = new ArrayDeque<>();
@@ -93,8 +115,13 @@ final class Poller implements Runnable {
     private int eventFd = -1; // guarded by wakeLock once the thread runs
     private MemorySegment eventBuffer;
 
-    Poller(int index, int entries, int bufferCount, int bufferSize) {
+    /**
+     * @param carrier whether the poller thread carries the threads of {@link #threadBuilder()}; only when
+     *     {@link LoopCarriers#unavailableReason()} is null
+     */
+    Poller(int index, int entries, int bufferCount, int bufferSize, boolean carrier) {
         this.index = index;
+        this.carrier = carrier;
         this.entries = entries;
         this.bufferCount = bufferCount;
         this.bufferSize = bufferSize;
@@ -118,16 +145,40 @@ final class Poller implements Runnable {
         return index;
     }
 
+    /** True on the poller thread itself (running poller code), false on a virtual thread it carries. */
     boolean isPollerThread() {
         return Thread.currentThread() == thread;
+    }
+
+    /** True on the poller thread, running poller code or a virtual thread it carries. */
+    private boolean onPoller() {
+        Thread me = Thread.currentThread();
+        return me == thread || (carrier && me.isVirtual() && LoopCarriers.currentCarrier() == thread);
+    }
+
+    /** Whether {@link #threadBuilder()} builds threads that this poller carries. */
+    boolean isCarrier() {
+        return carrier;
+    }
+
+    /**
+     * A fresh builder for a connection's thread: of virtual threads carried by this poller thread when
+     * {@link #isCarrier()}, otherwise of ordinary virtual threads.
+     */
+    Thread.Builder threadBuilder() {
+        return carrier ? LoopCarriers.builder(scheduler) : Thread.ofVirtual();
     }
 
     boolean isTerminated() {
         return terminated;
     }
 
-    /** Runs {@code task} on the poller thread, in submission order. */
+    /** Runs {@code task} on the poller thread (as poller code, never inside a virtual thread), in submission order. */
     void execute(Runnable task) {
+        if (!terminated && onPoller()) {
+            readyTasks.add(task); // terminated is only ever set by this thread: still false when the loop looks
+            return;
+        }
         tasks.offer(task);
         if (terminated) {
             // The loop is gone (stopped or failed): run what is left here; tasks see isTerminated() and only fail
@@ -135,6 +186,32 @@ final class Poller implements Runnable {
             runTasks();
         } else if (sleeping && wakeupPending.compareAndSet(false, true)) {
             wake();
+        }
+    }
+
+    /**
+     * The scheduler of the virtual threads this poller carries: queues {@code continuation} to run on the poller
+     * thread; after the poller's end, on an orphan carrier ({@link LoopCarriers#runOrphan}).
+     */
+    private void schedule(Runnable continuation) {
+        if (terminated) {
+            LoopCarriers.runOrphan(continuation);
+        } else if (onPoller()) {
+            readyThreads.add(continuation);
+        } else {
+            inbox.offer(continuation);
+            if (terminated) {
+                orphanInbox(); // raced with the end of the loop: its last drain may have missed this one
+            } else if (sleeping && wakeupPending.compareAndSet(false, true)) {
+                wake();
+            }
+        }
+    }
+
+    private void orphanInbox() {
+        Runnable r;
+        while ((r = inbox.poll()) != null) {
+            LoopCarriers.runOrphan(r);
         }
     }
 
@@ -272,7 +349,14 @@ final class Poller implements Runnable {
             terminated = true;
             tearDown();
             // Tasks that arrived after the end are run so that their callers fail instead of waiting forever.
+            runReadyTasks();
             runTasks();
+            // Virtual threads still alive finish elsewhere: a carrier is any platform thread.
+            Runnable r;
+            while ((r = readyThreads.poll()) != null) {
+                LoopCarriers.runOrphan(r);
+            }
+            orphanInbox();
         }
     }
 
@@ -309,13 +393,15 @@ final class Poller implements Runnable {
         CompletionQueue.Handler dispatch = this::dispatch;
         while (true) {
             runTasks();
+            runThreads();
+            runReadyTasks();
             if (stopping && live == 0) {
                 return;
             }
-            boolean wait = tasks.isEmpty() && afterDrain.isEmpty();
+            boolean wait = tasks.isEmpty() && afterDrain.isEmpty() && readyThreads.isEmpty() && inbox.isEmpty();
             if (wait) {
                 sleeping = true;
-                if (!tasks.isEmpty()) { // a task raced with the store above; its submitter may not wake us
+                if (!tasks.isEmpty() || !inbox.isEmpty()) { // raced with the store above; its sender may not wake us
                     wait = false;
                 }
             }
@@ -336,6 +422,37 @@ final class Poller implements Runnable {
     private void runTasks() {
         Runnable r;
         while ((r = tasks.poll()) != null) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "io_uring poller " + index + ": task failed", e);
+            }
+        }
+    }
+
+    /**
+     * Runs one round of the virtual threads this poller carries: those ready when it starts. The ones made ready
+     * meanwhile (woken by these, or yielding) wait for the next turn, after the ring was entered.
+     */
+    private void runThreads() {
+        Runnable r;
+        while ((r = inbox.poll()) != null) {
+            readyThreads.add(r);
+        }
+        for (int n = readyThreads.size(); n > 0; n--) {
+            r = readyThreads.poll();
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "io_uring poller " + index + ": virtual thread failed", e);
+            }
+        }
+    }
+
+    /** Runs the tasks posted from the poller thread, including the ones they post. */
+    private void runReadyTasks() {
+        Runnable r;
+        while ((r = readyTasks.poll()) != null) {
             try {
                 r.run();
             } catch (RuntimeException e) {

@@ -429,6 +429,12 @@ final class UringConnection implements Connection, Poller.Registration {
 
     // ---- caller side: the rest ----
 
+    /** Builds threads carried by this connection's poller when it is a loop carrier (see {@link Poller}). */
+    @Override
+    public Thread.Builder threadBuilder() {
+        return poller.threadBuilder();
+    }
+
     @Override
     public InetSocketAddress remoteAddress() {
         return remoteAddress;
