@@ -71,7 +71,9 @@ public final class Harness {
         List<String> transports = List.of();
         if (o.servers.contains("zeroserve")) {
             servers.packZeroserveSites();
-            transports = servers.zeroserveTransports(o.transports);
+            transports = new ArrayList<>(servers.zeroserveTransports(o.transports));
+            transports.addAll(o.variants.keySet());
+            servers.variants(o.variants);
         }
         LoadClient client = new LoadClient(work, machine.clientCpus(), machine.clientThreads(), o.connections);
 

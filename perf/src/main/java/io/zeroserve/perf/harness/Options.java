@@ -20,6 +20,8 @@ final class Options {
                                     nginx+lua for the script scenarios)
               --transports LIST     zeroserve transports, each its own column (default: io_uring,nio when the
                                     zeroserve CLI has --transport, else its default transport)
+              --variant NAME=OPTS   one more zeroserve column, "zeroserve NAME": io_uring started with the extra
+                                    JVM options OPTS (ZEROSERVE_JAVA_OPTS), for A/B runs; repeatable
               --duration S          seconds per measured run (default: derived from the budget, at most 5)
               --warmup S            warm-up seconds per JVM server and scenario (default 2, quick 1; twice
                                     that in a JVM's first scenario); nginx and Caddy need no JIT warm-up and
@@ -41,6 +43,8 @@ final class Options {
     Integer rounds;
     List<String> servers = new ArrayList<>(List.of("nginx", "caddy", "helidon", "zeroserve"));
     List<String> transports;
+    /** --variant columns: name -> extra JVM options, in the order given. */
+    java.util.Map<String, String> variants = new java.util.LinkedHashMap<>();
     Integer duration;
     Integer warmup;
     Integer budget;
@@ -96,6 +100,17 @@ final class Options {
                     String v = value(args, ++i, a);
                     shown.append(' ').append(v);
                     o.transports = List.of(v.split(","));
+                }
+                case "--variant" -> {
+                    String v = value(args, ++i, a);
+                    shown.append(" '").append(v).append('\'');
+                    int eq = v.indexOf('=');
+                    String name = eq < 0 ? "" : v.substring(0, eq);
+                    if (!name.matches("[A-Za-z][A-Za-z0-9_.+-]*") || List.of("io_uring", "nio").contains(name)) {
+                        throw new UsageException(a + " needs NAME=JAVA_OPTS with a NAME of a letter, then letters,"
+                                + " digits and _.+- (not io_uring or nio), got '" + v + "'");
+                    }
+                    o.variants.put(name, v.substring(eq + 1));
                 }
                 case "--duration" -> o.duration = positive(args, ++i, a, shown);
                 case "--warmup" -> {

@@ -32,6 +32,8 @@ final class Servers {
     /** Packed zeroserve sites by name (static, scripts, proxy), and why packing failed when it did. */
     private final Map<String, Path> tars = new LinkedHashMap<>();
     private final Map<String, String> packFailures = new LinkedHashMap<>();
+    /** The --variant columns: name -> extra JVM options of an io_uring zeroserve. */
+    private Map<String, String> variants = Map.of();
 
     Servers(Path repo, Path work, TestSite site, String serverCpus, String clientCpus, int workers, int upstreamPort) {
         this.repo = repo;
@@ -375,6 +377,10 @@ final class Servers {
         return null;
     }
 
+    void variants(Map<String, String> byName) {
+        variants = Map.copyOf(byName);
+    }
+
     Path launcher() {
         return repo.resolve("zeroserve");
     }
@@ -387,6 +393,13 @@ final class Servers {
             rest = rest.substring(0, rest.length() - siteName.length()).strip();
         }
         String transport = rest.isEmpty() ? null : rest;
+        Map<String, String> env = Map.of();
+        String variantOptions = transport == null ? null : variants.get(transport);
+        if (variantOptions != null) {
+            transport = "io_uring";
+            String inherited = System.getenv("ZEROSERVE_JAVA_OPTS");
+            env = Map.of("ZEROSERVE_JAVA_OPTS", (inherited == null ? "" : inherited + " ") + variantOptions);
+        }
         String packFailure = packFailures.get(siteName);
         if (packFailure != null) {
             throw new IOException(packFailure);
@@ -401,7 +414,7 @@ final class Servers {
         List<String> withTls = new ArrayList<>(base);
         withTls.addAll(List.of("--tls-addr", "127.0.0.1:0", "--cert", site.cert.toString(),
                 "--key", site.key.toString(), tar.toString()));
-        i.attach(Processes.start(withTls, serverCpus, i.log, Map.of(), work));
+        i.attach(Processes.start(withTls, serverCpus, i.log, env, work));
         try {
             i.awaitListeningLines(120_000, true, 5_000);
             return;
@@ -418,7 +431,7 @@ final class Servers {
         i.resetAddresses();
         List<String> plain = new ArrayList<>(base);
         plain.add(tar.toString());
-        i.attach(Processes.start(plain, serverCpus, i.log, Map.of(), work));
+        i.attach(Processes.start(plain, serverCpus, i.log, env, work));
         i.awaitListeningLines(120_000, false, 0);
     }
 }

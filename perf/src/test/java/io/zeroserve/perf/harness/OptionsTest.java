@@ -33,6 +33,20 @@ class OptionsTest {
     }
 
     @Test
+    void variantsAddNamedIoUringColumnsWithJavaOptions() {
+        Options o = Options.parse(new String[] {"--repo", "/r", "--variant",
+                "sched=-Dzeroserve.io_uring.loopCarriers=false -Xss1m", "--variant", "b=-Da=1"});
+        assertEquals(java.util.Map.of("sched", "-Dzeroserve.io_uring.loopCarriers=false -Xss1m", "b", "-Da=1"),
+                o.variants);
+        assertEquals(List.of("sched", "b"), List.copyOf(o.variants.keySet()));
+        for (String bad : List.of("-Da=1", "two words=-Da=1", "nio=-Da=1")) {
+            UsageException e = assertThrows(UsageException.class,
+                    () -> Options.parse(new String[] {"--repo", "/r", "--variant", bad}));
+            assertTrue(e.getMessage().contains("--variant needs NAME=JAVA_OPTS"), e.getMessage());
+        }
+    }
+
+    @Test
     void mistakesAreReportedWithWhatIsKnown() {
         UsageException e = assertThrows(UsageException.class,
                 () -> Options.parse(new String[] {"--repo", "/r", "--scenario", "static-tiny"}));
