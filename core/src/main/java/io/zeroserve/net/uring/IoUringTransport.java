@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Sockets driven through io_uring: {@code rings} platform poller threads (default: one per core), each with its own
  * ring and receive-buffer pool. A listener's multishot accept runs on one poller; accepted connections are spread
- * over all pollers round-robin. Connection threads (virtual) park while their operation is in the kernel.
+ * over all pollers round-robin. Connection threads (virtual, built by {@link Connection#threadBuilder()}) park while
+ * their operation is in the kernel; by default their carrier is their connection's poller thread
+ * ({@link Options#withLoopCarriers}), so a completion resumes them without a switch to another thread.
  *
  * <p>Memory bounds: per ring {@code recvBuffers * recvBufferSize} bytes of receive buffers (shared by its
  * connections, held only between a completion and the copy out of it); per transport at most

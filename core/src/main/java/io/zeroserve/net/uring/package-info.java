@@ -5,7 +5,11 @@
  * <ul>
  *   <li>Threads. Each {@link io.zeroserve.net.uring.Poller} is one platform thread that owns one ring: only it
  *       writes SQEs and reads CQEs. Connection threads (virtual) post tasks to it and park; completions unpark them.
- *       Fields are commented with the thread that owns them ("poller-thread state") or are volatile/atomic.</li>
+ *       By default the poller thread is also the carrier of its connections' threads
+ *       ({@link io.zeroserve.net.Connection#threadBuilder()}, {@link io.zeroserve.net.uring.LoopCarriers}), so
+ *       "the poller thread" means poller code running on it, not a virtual thread it carries
+ *       ({@code Poller.isPollerThread()}). Fields are commented with the thread that owns them
+ *       ("poller-thread state") or are volatile/atomic.</li>
  *   <li>Routing. {@code user_data = registrationId << 8 | op}; a registration keeps its id until its last completion
  *       (its close) has arrived, so completions never reach a reused slot. File descriptor numbers never route.</li>
  *   <li>Ownership. {@link io.zeroserve.net.uring.IoUringTransport} owns the pollers, the send-buffer pool and every
