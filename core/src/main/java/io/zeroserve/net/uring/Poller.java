@@ -74,7 +74,9 @@ final class Poller implements Runnable {
      * {@code CAP_SYS_NICE} (or an {@code RLIMIT_NICE}); without it the poller keeps the default and says so once.
      * Off by default: in the full perf/run of 08:18 UTC, -3 also made the script scenarios over HTTPS (more CPU per
      * request on the carrier) cost about 17 % more against nginx+Lua than without it, and 100 KB HTTPS 29 % more
-     * than NIO.
+     * than NIO. All of that was measured with connection threads on the JDK's scheduler; with loop carriers (the
+     * default) the poller is the only thread doing the work, and its nice value only weighs it against other
+     * processes.
      */
     static final int POLLER_NICE = Integer.getInteger("zeroserve.io_uring.pollerNice", 0);
     private static final AtomicBoolean NICE_REFUSAL_LOGGED = new AtomicBoolean();
