@@ -218,11 +218,14 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
                         + Peer.text((java.net.InetSocketAddress) remotePeer.address()) + " " + request.logText());
             }
             boolean joined = !request.head() && !fromFile && entry.size() <= PreformattedHeads.JOINED_BODY_LIMIT;
-            sink.write(preformatted.response(current, entry, !joined));
+            byte[] head = preformatted.response(current, entry, !joined);
             if (fromFile) {
+                sink.write(head);
                 sink.sendFile(current.file(), entry.dataOffset(), entry.size());
             } else if (!joined && !request.head()) {
-                sink.write(entry.cached()); // the cached array itself: sinks only read it
+                sink.write(head, entry.cached()); // the cached array itself: sinks only read it
+            } else {
+                sink.write(head);
             }
             return true;
         } finally {
