@@ -123,6 +123,8 @@ public final class TlsSocket implements HelidonSocket {
     private final Connection.Producer drainer = this::drainInto;
     /** The stream position {@link #drainer} reached during the current send (writeLock). */
     private long drainedBySend;
+    /** Plaintext of a write larger than a round, sealed as the connection takes the ciphertext (sslLock). */
+    private final Unsealed unsealed = new Unsealed();
 
     private TlsFacts facts;
     private PeerInfo remotePeer;
@@ -328,7 +330,8 @@ public final class TlsSocket implements HelidonSocket {
     private void sendQueued(long end) throws IOException {
         writeLock.lock();
         try {
-            if (handed >= end) {
+            // unsealed.owner is only ever set to the thread setting it, so this unlocked read is exact for us.
+            if (handed >= end && unsealed.owner != Thread.currentThread()) {
                 return; // an earlier sender took our records with its own
             }
             if (sendFailure != null) {
@@ -352,22 +355,94 @@ public final class TlsSocket implements HelidonSocket {
 
     /**
      * {@link Connection.Producer} of {@link #sendQueued}: moves the write BIO's ciphertext, in seal order, into the
-     * connection's memory. Runs on the sending thread, which holds {@code writeLock}; takes {@code sslLock} only for
-     * the copy.
+     * connection's memory, and when the BIO is empty and the sending thread still has plaintext of its own to seal
+     * ({@link #unsealed}), seals its next round and moves that too, until {@code target} is full. So the BIO holds
+     * one round at most, each round's ciphertext is copied out while still in the cache, and a large write reaches
+     * the transport in pieces as large as its buffer (one send for a 100 KB response on io_uring). Runs on the
+     * sending thread, which holds {@code writeLock}; takes {@code sslLock} for each step.
      */
     private int drainInto(MemorySegment target) throws IOException {
-        sslLock.lock();
-        try {
-            ensureOpen();
-            int n = LibCrypto.BIO_read_critical(wbio, target, (int) Math.min(target.byteSize(), Integer.MAX_VALUE));
-            if (n <= 0) {
-                return 0; // empty (a memory BIO reports that as -1 with a retry flag)
+        long room = target.byteSize();
+        long filled = 0;
+        while (filled < room) {
+            sslLock.lock();
+            try {
+                ensureOpen();
+                int n = LibCrypto.BIO_read_critical(wbio, filled == 0 ? target : target.asSlice(filled),
+                        (int) Math.min(room - filled, Integer.MAX_VALUE));
+                if (n > 0) {
+                    drained += n;
+                    filled += n;
+                } else if (unsealed.remaining > 0 && unsealed.owner == Thread.currentThread()) {
+                    unsealed.sealRound(); // a memory BIO reports "empty" as -1 with a retry flag
+                    sealedEndUnderSslLock(); // for the high-water mark
+                } else {
+                    break;
+                }
+            } finally {
+                sslLock.unlock();
             }
-            drained += n;
-            drainedBySend = drained;
-            return n;
-        } finally {
-            sslLock.unlock();
+        }
+        drainedBySend = drained;
+        return (int) filled;
+    }
+
+    /**
+     * The plaintext of the write in progress that is not sealed yet, up to two ranges in order. Set and sealed by
+     * the one writer that holds {@code sealLock} (its {@link #owner}), under {@code sslLock}.
+     */
+    private final class Unsealed {
+        Thread owner;
+        long remaining;
+        private byte[] data;
+        private int pos;
+        private int end;
+        private byte[] next;
+        private int nextPos;
+        private int nextEnd;
+
+        void set(byte[] first, int firstOffset, int firstLength, byte[] second, int secondOffset, int secondLength) {
+            owner = Thread.currentThread();
+            data = first;
+            pos = firstOffset;
+            end = firstOffset + firstLength;
+            next = second;
+            nextPos = secondOffset;
+            nextEnd = secondOffset + secondLength;
+            remaining = (long) firstLength + secondLength;
+        }
+
+        void clear() {
+            owner = null;
+            data = null;
+            next = null;
+            remaining = 0;
+        }
+
+        /**
+         * Under {@code sslLock}: seals the next {@link #WRITE_CHUNK} bytes (all of them when at most a quarter more
+         * is left) into the write BIO. The caller's error queue was cleared by SSL_write itself
+         * ({@code ssl_reset_error_state}), so a failure's errors are this call's.
+         */
+        void sealRound() throws IOException {
+            long budget = remaining <= WRITE_CHUNK + WRITE_CHUNK / 4 ? remaining : WRITE_CHUNK;
+            while (budget > 0) {
+                if (pos == end) {
+                    data = next;
+                    pos = nextPos;
+                    end = nextEnd;
+                    next = null;
+                }
+                int chunk = (int) Math.min(budget, end - pos);
+                // Memory BIOs never refuse bytes, so SSL_write seals the whole chunk or fails.
+                int n = LibSsl.SSL_write_critical(ssl, MemorySegment.ofArray(data).asSlice(pos), chunk);
+                if (n != chunk) {
+                    throw new IOException("TLS write failed: " + BoringSsl.drainErrors());
+                }
+                pos += chunk;
+                budget -= chunk;
+                remaining -= chunk;
+            }
         }
     }
 
@@ -470,7 +545,7 @@ public final class TlsSocket implements HelidonSocket {
                     if (ssl == null) {
                         return null;
                     }
-                    LibCrypto.ERR_clear_error();
+                    // No ERR_clear_error: SSL_read clears the queue itself (ssl_reset_error_state).
                     n = LibSsl.SSL_read_critical(ssl, MemorySegment.ofArray(readBuffer), readBuffer.length);
                     err = n > 0 ? LibSsl.SSL_ERROR_NONE : LibSsl.SSL_get_error(ssl, n);
                     if (err == LibSsl.SSL_ERROR_SSL || err == LibSsl.SSL_ERROR_SYSCALL) {
@@ -575,60 +650,55 @@ public final class TlsSocket implements HelidonSocket {
     }
 
     /**
-     * Seals both ranges in rounds of about {@link #WRITE_CHUNK} bytes (a rest of up to a quarter more joins the last
-     * round) and sends each round's records before sealing the next, holding {@code sealLock} until the last round
-     * is sealed so that no other writer's records come between.
+     * Seals the first round of both ranges (see {@link Unsealed#sealRound}). When that was all, other writers'
+     * records may ride along with it (group commit). Otherwise the rest is sealed round by round while the
+     * connection takes the ciphertext ({@link #drainInto}), under {@code sealLock} until the last round is sealed so
+     * that no other writer's records come between.
      */
     private void write(byte[] first, int firstOffset, int firstLength, byte[] second, int secondOffset,
                        int secondLength) {
-        long remaining = (long) firstLength + secondLength;
-        if (remaining == 0) {
+        if ((long) firstLength + secondLength == 0) {
             return;
         }
-        byte[] data = first;
-        int pos = firstOffset;
-        int end = firstOffset + firstLength;
-        boolean onFirst = true;
         sealLock.lock();
         boolean sealing = true;
         try {
-            while (true) {
-                long budget = remaining <= WRITE_CHUNK + WRITE_CHUNK / 4 ? remaining : WRITE_CHUNK;
-                long seq;
-                sslLock.lock();
+            long end;
+            boolean more;
+            sslLock.lock();
+            try {
+                ensureOpen();
+                unsealed.set(first, firstOffset, firstLength, second, secondOffset, secondLength);
+                boolean sealed = false;
                 try {
-                    ensureOpen();
-                    while (budget > 0) {
-                        if (pos == end && onFirst) {
-                            onFirst = false;
-                            data = second;
-                            pos = secondOffset;
-                            end = secondOffset + secondLength;
-                        }
-                        int chunk = (int) Math.min(budget, end - pos);
-                        LibCrypto.ERR_clear_error();
-                        // Memory BIOs never refuse bytes, so SSL_write seals the whole chunk or fails.
-                        int n = LibSsl.SSL_write_critical(ssl, MemorySegment.ofArray(data).asSlice(pos), chunk);
-                        if (n != chunk) {
-                            throw new IOException("TLS write failed: " + BoringSsl.drainErrors());
-                        }
-                        pos += chunk;
-                        budget -= chunk;
-                        remaining -= chunk;
-                    }
-                    seq = sealedEndUnderSslLock();
+                    unsealed.sealRound();
+                    sealed = true;
                 } finally {
-                    sslLock.unlock();
+                    more = sealed && unsealed.remaining > 0;
+                    if (!more) {
+                        unsealed.clear();
+                    }
                 }
-                if (remaining == 0) {
-                    sealing = false;
-                    sealLock.unlock(); // our records are all in the BIO, in one piece
+                end = sealedEndUnderSslLock();
+            } finally {
+                sslLock.unlock();
+            }
+            if (!more) {
+                sealing = false;
+                sealLock.unlock(); // our records are all in the BIO, in one piece
+            }
+            try {
+                if (end > 0 || more) {
+                    sendQueued(end);
                 }
-                if (seq > 0) {
-                    sendQueued(seq);
-                }
-                if (remaining == 0) {
-                    return;
+            } finally {
+                if (more) {
+                    sslLock.lock();
+                    try {
+                        unsealed.clear(); // sent, or failed half way: the rest is never sealed
+                    } finally {
+                        sslLock.unlock();
+                    }
                 }
             }
         } catch (IOException e) {
