@@ -44,8 +44,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * whoever holds {@code writeLock} then drains everything the BIO holds straight into the connection's outgoing
  * memory ({@link Connection#write(Connection.Producer)}: one copy, no array of ours), so concurrent HTTP/2 streams
  * share a send (group commit), and a writer returns once its own records were handed to the connection. A write
- * larger than a round ({@link #WRITE_CHUNK}) is sealed and sent round by round under {@code sealLock}, so that no
- * other writer's records come between its own (an HTTP/2 frame stays whole).
+ * larger than a round ({@link #WRITE_CHUNK}) keeps {@code sealLock}, so that no other writer's records come between
+ * its own (an HTTP/2 frame stays whole), and seals its further rounds itself while it drains, each as the transport
+ * has room for it: the BIO holds one round at most, yet the transport gets the ciphertext in pieces as large as its
+ * buffer.
  *
  * <p>Ownership: owns the {@code SSL*} (and through it both BIOs); freed by {@link #close()} under
  * {@code sslLock}, after which every operation fails cleanly instead of touching freed memory.
@@ -368,16 +370,18 @@ public final class TlsSocket implements HelidonSocket {
             sslLock.lock();
             try {
                 ensureOpen();
-                int n = LibCrypto.BIO_read_critical(wbio, filled == 0 ? target : target.asSlice(filled),
-                        (int) Math.min(room - filled, Integer.MAX_VALUE));
+                int want = (int) Math.min(room - filled, Integer.MAX_VALUE);
+                int n = LibCrypto.BIO_read_critical(wbio, filled == 0 ? target : target.asSlice(filled), want);
                 if (n > 0) {
                     drained += n;
                     filled += n;
-                } else if (unsealed.remaining > 0 && unsealed.owner == Thread.currentThread()) {
-                    unsealed.sealRound(); // a memory BIO reports "empty" as -1 with a retry flag
+                }
+                if (n < want) { // the BIO is empty now (a memory BIO reports "empty" as -1 with a retry flag)
+                    if (unsealed.remaining == 0 || unsealed.owner != Thread.currentThread()) {
+                        break;
+                    }
+                    unsealed.sealRound();
                     sealedEndUnderSslLock(); // for the high-water mark
-                } else {
-                    break;
                 }
             } finally {
                 sslLock.unlock();
