@@ -92,6 +92,9 @@ public final class TlsSocket implements HelidonSocket {
      */
     private static final ArrayBlockingQueue<byte[]> READ_BUFFERS = new ArrayBlockingQueue<>(256);
     private static final int READ_BUFFER_SIZE = 16384;
+    /** Plaintext copies of {@link #write(BufferData)}: an HTTP/2 DATA frame of 16 KiB with its 9-byte header fits. */
+    private static final ArrayBlockingQueue<byte[]> PLAIN_BUFFERS = new ArrayBlockingQueue<>(256);
+    private static final int PLAIN_BUFFER_SIZE = 16384 + 64;
     /** Largest ciphertext chunk fed since the read BIO was last replaced (reader thread only). */
     private int rbioHighWater;
     /**
@@ -624,16 +627,31 @@ public final class TlsSocket implements HelidonSocket {
         }
     }
 
-    /** Encrypts and sends all of {@code buffer}; thread-safe; blocks until the connection took the bytes. */
+    /**
+     * Encrypts and sends all of {@code buffer}; thread-safe; blocks until the connection took the bytes. The bytes
+     * are copied into a pooled array first (BufferData does not expose its memory); up to an HTTP/2 frame of the
+     * default size, that array is reused rather than allocated.
+     */
     @Override
     public void write(BufferData buffer) {
         int total = buffer.available();
         if (total == 0) {
             return;
         }
-        byte[] plain = new byte[total];
-        buffer.read(plain);
-        write(plain, 0, total);
+        byte[] plain = total <= PLAIN_BUFFER_SIZE ? PLAIN_BUFFERS.poll() : null;
+        boolean pooled = plain != null || total <= PLAIN_BUFFER_SIZE;
+        if (plain == null) {
+            plain = new byte[pooled ? PLAIN_BUFFER_SIZE : total];
+        }
+        try {
+            buffer.read(plain, 0, total);
+            write(plain, 0, total);
+        } finally {
+            if (pooled) {
+                // write returns once every byte was sealed, so the array is free again; stale bytes are never read.
+                PLAIN_BUFFERS.offer(plain);
+            }
+        }
     }
 
     /**
