@@ -55,11 +55,12 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class TlsSocket implements HelidonSocket {
     private static final System.Logger LOG = System.getLogger("io.zeroserve.tls");
     /**
-     * Plaintext bytes sealed per round (a rest of up to a quarter more joins the last round, so a full HTTP/2 frame
-     * with its 9-byte header is one round): one full record by default. The write BIO then never
-     * holds more than about one record, so it keeps one allocation of about 22 KiB instead of growing (BoringSSL's
-     * memory BIO reallocates by a third at a time and wipes every block it frees), and the ciphertext is still in
-     * the cache when it is copied out. {@code -Dzeroserve.tls.writeChunkKiB=N} overrides it for benchmarks.
+     * Plaintext bytes sealed per round: one full record by default. The write BIO then never holds more than one
+     * record (plus a response head sealed with it), below {@link #BIO_SHRINK_THRESHOLD}, so it keeps one allocation
+     * of about 22 KiB instead of growing (BoringSSL's memory BIO reallocates by a third at a time and wipes every
+     * block it frees), and the ciphertext is still in the cache when it is copied out. A round is one SSL_write;
+     * BoringSSL cuts records at 16 KiB anyway, so a larger round would save calls, not records.
+     * {@code -Dzeroserve.tls.writeChunkKiB=N} overrides it for benchmarks.
      */
     private static final int WRITE_CHUNK = Integer.getInteger("zeroserve.tls.writeChunkKiB", 16) * 1024;
     /**
@@ -427,12 +428,11 @@ public final class TlsSocket implements HelidonSocket {
         }
 
         /**
-         * Under {@code sslLock}: seals the next {@link #WRITE_CHUNK} bytes (all of them when at most a quarter more
-         * is left) into the write BIO. The caller's error queue was cleared by SSL_write itself
+         * Under {@code sslLock}: seals the next {@link #WRITE_CHUNK} bytes (or what is left) into the write BIO. The caller's error queue was cleared by SSL_write itself
          * ({@code ssl_reset_error_state}), so a failure's errors are this call's.
          */
         void sealRound() throws IOException {
-            long budget = remaining <= WRITE_CHUNK + WRITE_CHUNK / 4 ? remaining : WRITE_CHUNK;
+            long budget = Math.min(remaining, WRITE_CHUNK);
             while (budget > 0) {
                 if (pos == end) {
                     data = next;

@@ -106,7 +106,7 @@ class TlsWritePathTest {
         return b;
     }
 
-    /** Sizes around a round (16 KiB, a quarter more joins it) and the transports' buffers (64 and 128 KiB). */
+    /** Sizes around a round (16 KiB) and the transports' buffers (64 and 128 KiB). */
     private static final int[] SIZES = {1, 200, 16383, 16384, 16385, 16393, 20480, 20481, 65536, 102400, 131072,
             1_000_003};
 

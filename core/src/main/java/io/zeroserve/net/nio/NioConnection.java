@@ -87,12 +87,14 @@ final class NioConnection implements Connection {
     public long write(Producer producer) throws IOException {
         DirectBuffers pool = transport.directBuffers();
         writeLock.lock();
-        ByteBuffer buffer = pool.take();
-        boolean pooled = buffer != null;
-        if (!pooled) {
-            buffer = ByteBuffer.allocate(pool.size());
-        }
+        ByteBuffer buffer = null;
+        boolean pooled = false;
         try {
+            buffer = pool.take();
+            pooled = buffer != null;
+            if (!pooled) {
+                buffer = ByteBuffer.allocate(pool.size());
+            }
             MemorySegment target = MemorySegment.ofBuffer(buffer);
             int room = buffer.capacity();
             long total = 0;

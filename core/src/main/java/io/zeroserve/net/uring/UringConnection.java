@@ -41,8 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * the staged buffer is full, so a connection holds at most two buffers (one in the kernel, one staged) and a peer that
  * stops reading parks the writer and pins those two, never more. {@link #write(Producer)} lets the caller fill the
  * staged buffer itself (TLS drains its write BIO straight into it) under the same rules. A send failure is thrown by
- * the next write,
- * {@link #sendFile}, {@link #shutdownOutput}; the staged bytes are then dropped.
+ * the next write, {@link #sendFile}, {@link #shutdownOutput}; the staged bytes are then dropped.
  *
  * <p>Close: {@link #close()} cancels the armed recv, lets the sends in flight and staged finish (as closing a socket
  * keeps the bytes already in its send buffer), then closes the fd with {@code IORING_OP_CLOSE} and returns when that has
