@@ -124,8 +124,10 @@ class DifferentialFuzzTest {
                     a.callHelper("mix");
                 } else if (k < 91 && allowCalls) {
                     a.mov(1, 8).alu64i(ADD, 1, -8 * rnd.nextInt(8)).callHelper("poke");
-                } else if (k < 95) {
+                } else if (k < 93) {
                     a.lddw(reg(), value());
+                } else if (k < 95) {
+                    indexed();
                 } else if (allowCalls && rnd.nextInt(3) == 0) {
                     // a bounded loop: r9 counts down, the body leaves r9 alone
                     String l = "loop" + (labels++);
@@ -134,6 +136,35 @@ class DifferentialFuzzTest {
                     a.alu64i(SUB, 9, 1).jmpi(JMP | JNE | K, 9, 0, l);
                 } else {
                     alu();
+                }
+            }
+        }
+
+        /**
+         * clang's array indexing, {@code ra = r10; ra += K; ra += rb}, then accesses through ra (the translator
+         * computes their address as {@code rb + (r10 + K)}), with rb or ra sometimes changed in between.
+         */
+        void indexed() {
+            int ra = reg();
+            int rb = reg();
+            if (ra == rb) {
+                rb = (ra + 1) % regLimit;
+            }
+            if (rnd.nextInt(8) != 0) {
+                a.movi(rb, 8 * rnd.nextInt(40) - 64);
+            }
+            a.mov(ra, 10).alu64i(ADD, ra, -8 * (1 + rnd.nextInt(64))).alu64(ADD, ra, rb);
+            if (rnd.nextBoolean()) {
+                a.alu64i(ADD, ra, 8 * rnd.nextInt(5) - 16);
+            }
+            for (int i = 1 + rnd.nextInt(3); i > 0; i--) {
+                int w = new int[] {B, H, W, DW}[rnd.nextInt(4)];
+                int off = rnd.nextInt(33) - 16;
+                switch (rnd.nextInt(4)) {
+                    case 0 -> a.ldx(w, rnd.nextInt(3) == 0 ? rb : reg(), ra, off);
+                    case 1 -> a.stx(w, ra, reg(), off);
+                    case 2 -> a.st(w, ra, off, (int) value());
+                    default -> a.alu64i(ADD, rnd.nextBoolean() ? rb : ra, 8 * rnd.nextInt(3));
                 }
             }
         }

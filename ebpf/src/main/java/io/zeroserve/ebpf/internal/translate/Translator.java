@@ -651,6 +651,102 @@ public final class Translator {
     }
 
     private final Map<Integer, int[]> loopDepths = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, long[]> frameIndexedForms = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Whether FunctionEmitter.arenaOffset reassociates frame-indexed addresses; the property is for A/B runs. */
+    static final boolean REASSOCIATE = Boolean.parseBoolean(
+            System.getProperty("zeroserve.ebpf.reassociateFrameIndex", "true"));
+
+    /**
+     * For every memory access of {@code f} through a register that holds {@code r10 + K + rB} there: the register,
+     * rB and K (see FunctionEmitter.arenaOffset). Straight-line tracking only: every jump target and every call
+     * forgets everything; a write to a register forgets the forms built on it.
+     */
+    long[] frameIndexed(Function f) {
+        return frameIndexedForms.computeIfAbsent(f.index(), x -> {
+            int n = f.end() - f.start();
+            boolean[] target = new boolean[n];
+            for (int pc = f.start(); pc < f.end(); pc++) {
+                long w = code[pc];
+                int op = Insn.opcode(w);
+                if (isJump(op)) {
+                    int t = pc + 1 + (op == (JMP32 | JA) ? Insn.imm(w) : Insn.off(w));
+                    if (t >= f.start() && t < f.end()) {
+                        target[t - f.start()] = true;
+                    }
+                }
+                if (op == LDDW) {
+                    pc++;
+                }
+            }
+            // Per register: -1 = unknown; else index register (bits 32-39, 0xff = none) and K (low 32 bits).
+            long[] form = new long[11];
+            java.util.Arrays.fill(form, -1);
+            long[] out = new long[n];
+            for (int pc = f.start(); pc < f.end(); pc++) {
+                if (target[pc - f.start()]) {
+                    java.util.Arrays.fill(form, -1);
+                }
+                long w = code[pc];
+                int op = Insn.opcode(w), dst = Insn.dst(w), src = Insn.src(w), imm = Insn.imm(w);
+                int cls = cls(op);
+                if (cls == LDX || cls == ST || cls == STX) {
+                    int base = cls == LDX ? src : dst;
+                    long fm = form[base];
+                    if (base != 10 && fm != -1 && ((fm >>> 32) & 0xff) != 0xff) {
+                        out[pc - f.start()] = ((long) base << 56) | (((fm >>> 32) & 0xff) << 48) | (fm & 0xffffffffL);
+                    }
+                }
+                // The register this instruction writes, and its new form.
+                int written = -1;
+                long now = -1;
+                if (cls == ALU64 && op == (ALU64 | X | MOV) && src == 10 && Insn.off(w) == 0) {
+                    written = dst;
+                    now = 0xffL << 32; // r10 + 0, no index
+                } else if (cls == ALU64 && (op == (ALU64 | K | ADD) || op == (ALU64 | K | SUB))) {
+                    written = dst;
+                    long fm = form[dst];
+                    long k = fm == -1 ? 0 : (int) fm + (long) (op == (ALU64 | K | ADD) ? imm : -(long) imm);
+                    if (fm != -1 && k == (int) k) {
+                        now = (fm & 0xff00000000L) | (k & 0xffffffffL);
+                    }
+                } else if (cls == ALU64 && op == (ALU64 | X | ADD) && src != dst && src != 10) {
+                    written = dst;
+                    long fm = form[dst];
+                    if (fm != -1 && ((fm >>> 32) & 0xff) == 0xff) {
+                        now = ((long) src << 32) | (fm & 0xffffffffL);
+                    }
+                } else if (cls == ALU64 && op == (ALU64 | X | MOV) && Insn.off(w) == 0 && src != 10) {
+                    written = dst;
+                    now = form[src];
+                } else if (cls == ALU || cls == ALU64 || cls == LDX || op == LDDW) {
+                    written = dst;
+                } else if (cls == STX && mode(op) == ATOMIC) {
+                    if (imm == CMPXCHG) {
+                        written = 0;
+                    } else if ((imm & FETCH) != 0) {
+                        written = src;
+                    }
+                } else if (op == CALL_OP) {
+                    java.util.Arrays.fill(form, -1);
+                }
+                if (written >= 0) {
+                    if (now != -1 && ((now >>> 32) & 0xff) == written) {
+                        now = -1; // r3 = r10 + K + r3 copied into r3 itself: the index is gone
+                    }
+                    for (int r = 0; r <= 10; r++) {
+                        if (form[r] != -1 && ((form[r] >>> 32) & 0xff) == written) {
+                            form[r] = -1; // built on the register just overwritten
+                        }
+                    }
+                    form[written] = now;
+                }
+                if (op == LDDW) {
+                    pc++;
+                }
+            }
+            return out;
+        });
+    }
 
     /**
      * Per instruction of {@code f}, how many loops contain it. Loops are natural loops of back edges (edges to an
@@ -904,6 +1000,11 @@ public final class Translator {
         private final Label[] afterCheck;
         /** Loads through computed pointers use the segment path (few enough for C2's inlining budget). */
         private final boolean segmentLoads;
+        /**
+         * Per instruction: 0, or the memory access's base register (bits 56-63), an index register rB (48-55) and
+         * K (low 32 bits) when the base holds {@code r10 + K + rB} there (see {@link #arenaOffset}).
+         */
+        private final long[] frameIndexed;
         /** Loop depth per instruction of the function, and the deepest. */
         private final int[] depth;
         private final int maxDepth;
@@ -992,6 +1093,7 @@ public final class Translator {
                 }
             }
             this.segmentLoads = computedLoads <= SEGMENT_LOAD_LIMIT;
+            this.frameIndexed = frameIndexed(f);
             this.depth = loopDepth(f);
             int deepest = 0;
             for (int d : depth) {
@@ -1415,7 +1517,8 @@ public final class Translator {
             }
             Label fault = cob.newLabel();
             // tmp = addr - BASE; fault unless tmp <= limit - width, unsigned (lea, cmp imm32, ja).
-            cob.lload(slot[base]).loadConstant((long) off - BASE).ladd().dup2().lstore(tmp)
+            arenaOffset(pc, base, off);
+            cob.dup2().lstore(tmp)
                     .loadConstant(limit - width)
                     .invokestatic(ConstantDescs.CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long))
                     .ifgt(fault);
@@ -1482,6 +1585,23 @@ public final class Translator {
             }
         }
 
+        /**
+         * Pushes the arena offset {@code reg + off - BASE} of a computed access (a long). When {@code reg} is known
+         * to hold {@code r10 + K + rB} (clang's array indexing: {@code r5 = r10; r5 += -0x1400; r5 += r4}), the
+         * same value is computed as {@code rB + (fpIdx + K + off)}: the parenthesis is loop-invariant, so C2 keeps
+         * it in a register and the address is one {@code lea} (crc32's table lookup is on its dependency chain).
+         */
+        private void arenaOffset(int pc, int reg, int off) {
+            long form = frameIndexed[pc - f.start()];
+            if (form != 0 && REASSOCIATE && (int) (form >>> 56) == reg) {
+                int rb = (int) (form >>> 48) & 0xff;
+                long k = (int) form;
+                cob.iload(fpIdx).i2l().loadConstant(k + off).ladd().lload(slot[rb]).ladd();
+                return;
+            }
+            cob.lload(slot[reg]).loadConstant((long) off - BASE).ladd();
+        }
+
         private void load(int pc, int op, int dst, int src, int off) {
             int width = width(op);
             if (byteAccess(pc, width)) {
@@ -1497,7 +1617,7 @@ public final class Translator {
                 Label start = cob.newLabel(), end = cob.newLabel(), handler = cob.newLabel();
                 boolean sx = mode(op) == MEMSX;
                 cob.aload(0).getfield(CD_CTX, "seg", CD_SEG);
-                cob.lload(slot[src]).loadConstant((long) off - BASE).ladd();
+                arenaOffset(pc, src, off);
                 cob.labelBinding(start);
                 cob.invokestatic(CD_OPS, (sx ? "sldsx" : "sld") + width * 8, MethodTypeDesc.of(CD_long, CD_SEG,
                         CD_long));
