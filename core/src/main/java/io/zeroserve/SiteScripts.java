@@ -7,7 +7,6 @@ import io.zeroserve.script.ScriptLoadException;
 import io.zeroserve.script.ScriptSource;
 import io.zeroserve.script.ScriptSources;
 import io.zeroserve.script.SiteFiles;
-import io.zeroserve.site.CurrentSite;
 import io.zeroserve.site.Site;
 import io.zeroserve.site.SiteLoadException;
 import io.zeroserve.site.TarEntry;
@@ -59,21 +58,26 @@ final class SiteScripts {
     }
 
     /** Loads plugins then the site's own scripts. Any failure fails the whole load. */
-    static ScriptChain load(ScriptHost host, ScriptConfig config, Path siteArgument, Site site, CurrentSite current)
+    static ScriptChain load(ScriptHost host, ScriptConfig config, Path siteArgument, Site site)
             throws ScriptLoadException {
         List<ScriptSource> sources = new ArrayList<>(ScriptSources.plugins(config.plugins(), config.pluginDirs()));
         sources.addAll(ScriptSources.fromSite(siteArgument.toString(), site.index().files().keySet(),
                 path -> site.readAll(site.fileAt(path))));
-        SiteFiles files = ScriptConfig.isStandaloneScript(siteArgument) ? null : files(current);
+        SiteFiles files = ScriptConfig.isStandaloneScript(siteArgument) ? null : files(site);
         return host.load(sources, files);
     }
 
-    /** The current site's files, read through a retained reference so a reload cannot close them mid-read. */
-    private static SiteFiles files(CurrentSite current) {
+    /**
+     * The files of the site the scripts were loaded with (a reload loads new scripts with the new site). Each read
+     * retains the site, so a reload cannot close the tar mid-read; a site already closed reads as empty.
+     */
+    private static SiteFiles files(Site site) {
         return new SiteFiles() {
             @Override
             public byte[] read(String path) {
-                Site site = current.acquire();
+                if (!site.retain()) {
+                    return null;
+                }
                 try {
                     TarEntry e = site.fileAt(path);
                     if (e == null || e.size() > MAX_READ_BYTES) {
@@ -89,7 +93,9 @@ final class SiteScripts {
 
             @Override
             public FileInfo info(String path) {
-                Site site = current.acquire();
+                if (!site.retain()) {
+                    return null;
+                }
                 try {
                     TarEntry e = site.fileAt(path);
                     return e == null ? null : new FileInfo(e.size(), e.etagHex(), e.mtimeSeconds());

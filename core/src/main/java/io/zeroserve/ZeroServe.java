@@ -30,6 +30,7 @@ import io.zeroserve.net.ListenAddress;
 import io.zeroserve.net.Listener;
 import io.zeroserve.net.Transport;
 import io.zeroserve.net.Transports;
+import io.zeroserve.http.ScriptedSite;
 import io.zeroserve.site.CurrentSite;
 import io.zeroserve.site.Site;
 import io.zeroserve.site.SiteLoadException;
@@ -77,7 +78,7 @@ public final class ZeroServe implements AutoCloseable {
     private Thread reloadWatcher;
     /** Outlives reloads: the rate limiter's state is kept across them. */
     private ScriptHost scriptHost;
-    private final AtomicReference<ScriptChain> scripts = new AtomicReference<>();
+    private final AtomicReference<ScriptedSite> scripts = new AtomicReference<>();
 
     private ZeroServe(ServerConfig config) {
         this.config = config;
@@ -110,7 +111,8 @@ public final class ZeroServe implements AutoCloseable {
                 scriptOptions = scriptOptions.withLog(stderr::line);
             }
             scriptHost = ScriptHost.create(scriptOptions);
-            scripts.set(SiteScripts.load(scriptHost, config.scripts(), config.site(), site.peek(), site));
+            scripts.set(new ScriptedSite(site.peek(),
+                    SiteScripts.load(scriptHost, config.scripts(), config.site(), site.peek())));
         } catch (ScriptLoadException e) {
             site.close();
             throw new SiteLoadException(e.getMessage(), e);
@@ -277,7 +279,7 @@ public final class ZeroServe implements AutoCloseable {
         ScriptChain chain;
         try {
             // Scripts load before anything is swapped: if any fails, the old site and chain keep serving.
-            chain = SiteScripts.load(scriptHost, config.scripts(), config.site(), next, site);
+            chain = SiteScripts.load(scriptHost, config.scripts(), config.site(), next);
         } catch (ScriptLoadException e) {
             next.release();
             return Optional.of(e.getMessage());
@@ -291,8 +293,8 @@ public final class ZeroServe implements AutoCloseable {
                 return Optional.of("TLS: " + e.getMessage());
             }
         }
+        scripts.set(new ScriptedSite(next, chain)); // first: see ZeroServeHandler.acquireWithScripts
         site.swap(next);
-        scripts.set(chain);
         return Optional.empty();
     }
 

@@ -96,8 +96,15 @@ public final class TestSites {
         }
     }
 
-    /** The transport the HTTP suite runs on: {@code -Dzeroserve.test.transport=nio|io_uring}, default auto. */
+    /**
+     * The transport the HTTP suite runs on: {@code -Dzeroserve.test.transport=nio|io_uring}, default auto. When
+     * io_uring is asked for by name and the kernel refuses it, the calling test is skipped with the kernel's reason.
+     */
     public static String transport() {
-        return System.getProperty("zeroserve.test.transport", "auto");
+        String transport = System.getProperty("zeroserve.test.transport", "auto");
+        if (transport.equals("io_uring")) {
+            io.zeroserve.net.IoUringSupport.assumeAvailable();
+        }
+        return transport;
     }
 }

@@ -69,9 +69,13 @@ final class FastPathResponse implements ServerResponse {
             headers.contentLength(bytes.length);
         }
         if (bytes.length > PreformattedHeads.JOINED_BODY_LIMIT) {
-            write(head(0));
-            sink.write(bytes); // sinks only read it: no copy of a large body behind the head
-            bytesWritten += bytes.length;
+            BufferData head = head(0);
+            byte[] headBytes = new byte[head.available()];
+            head.read(headBytes);
+            sent = true;
+            bytesWritten = headBytes.length + bytes.length;
+            // Sinks only read the body: no copy of it behind the head; TLS seals the head with its first bytes.
+            sink.write(headBytes, bytes);
             return;
         }
         BufferData out = head(bytes.length);

@@ -103,6 +103,12 @@ final class Http1FastPath implements Supplier<byte[]> {
     interface ResponseSink {
         void write(byte[] bytes);
 
+        /** {@link #write} of {@code head}, then of {@code body}; a sink may send the two together. */
+        default void write(byte[] head, byte[] body) {
+            write(head);
+            write(body);
+        }
+
         /** True when {@link #sendFile} works here (plaintext): file ranges go to the socket without the heap. */
         boolean sendsFiles();
 
@@ -142,6 +148,11 @@ final class Http1FastPath implements Supplier<byte[]> {
                 @Override
                 public void write(byte[] bytes) {
                     socket.write(bytes, 0, bytes.length);
+                }
+
+                @Override
+                public void write(byte[] head, byte[] body) {
+                    socket.write(head, body); // the head is sealed with the body's first bytes: no send of its own
                 }
 
                 @Override

@@ -48,7 +48,7 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
     private final CurrentSite site;
     private final boolean validateHostnames;
     private final RequestLog log;
-    private final Supplier<ScriptChain> scripts;
+    private final Supplier<ScriptedSite> scripts;
     private final PreformattedHeads preformatted = new PreformattedHeads();
 
     /**
@@ -58,9 +58,12 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
         this(site, validateHostnames, log, null);
     }
 
-    /** @param scripts the chain current at each request's start (reloads swap it); null for none */
+    /**
+     * @param scripts the current site's script chain (a reload swaps it, setting it before it swaps {@code site});
+     *                null for none
+     */
     public ZeroServeHandler(CurrentSite site, boolean validateHostnames, RequestLog log,
-                            Supplier<ScriptChain> scripts) {
+                            Supplier<ScriptedSite> scripts) {
         this.site = site;
         this.validateHostnames = validateHostnames;
         this.log = log;
@@ -102,8 +105,36 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
             error(res, Status.BAD_REQUEST_400);
             return;
         }
+        ScriptedSite served = acquireWithScripts();
+        try {
+            serve(req, res, served.site(), served.chain(), path, requestId, rawPath);
+        } finally {
+            served.site().release();
+        }
+    }
+
+    /**
+     * The current site, retained, with the script chain loaded with it. A reload sets the next site's scripts
+     * first and swaps the site in right after, on one thread; a request that comes between the two waits for the
+     * swap, so it never runs the scripts of one site against the files of another.
+     */
+    private ScriptedSite acquireWithScripts() {
+        Site current = site.acquire();
+        if (scripts == null) {
+            return new ScriptedSite(current, null);
+        }
+        ScriptedSite latest;
+        while ((latest = scripts.get()).site() != current) {
+            current.release();
+            Thread.yield();
+            current = site.acquire();
+        }
+        return latest;
+    }
+
+    private void serve(ServerRequest req, ServerResponse res, Site current, ScriptChain chain, RequestPath path,
+                       String requestId, String rawPath) {
         Method method = req.prologue().method();
-        ScriptChain chain = scripts == null ? null : scripts.get();
         ScriptResult script = null;
         if (chain != null && !chain.isEmpty()) {
             script = chain.run(new ScriptedRequest(req, requestId, rawPath));
@@ -140,17 +171,12 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
             error(res, Status.METHOD_NOT_ALLOWED_405, script);
             return;
         }
-        Site current = site.acquire();
-        try {
-            TarEntry entry = current.lookup(path);
-            if (entry == null) {
-                error(res, Status.NOT_FOUND_404, script);
-                return;
-            }
-            serveFile(req, res, current, entry, head, script);
-        } finally {
-            current.release();
+        TarEntry entry = current.lookup(path);
+        if (entry == null) {
+            error(res, Status.NOT_FOUND_404, script);
+            return;
         }
+        serveFile(req, res, current, entry, head, script);
     }
 
     /**
@@ -162,7 +188,7 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
     @Override
     public boolean respond(Http1FastPath.SimpleRequest request, Http1FastPath.Origin origin,
                            Http1FastPath.ResponseSink sink) {
-        ScriptChain chain = scripts == null ? null : scripts.get();
+        ScriptChain chain = scripts == null ? null : scripts.get().chain();
         boolean scripted = chain != null && !chain.isEmpty();
         if (scripted || request.conditional() || !respondPreformatted(request, origin, sink)) {
             FastPathResponse res = new FastPathResponse(sink);
@@ -218,11 +244,14 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
                         + Peer.text((java.net.InetSocketAddress) remotePeer.address()) + " " + request.logText());
             }
             boolean joined = !request.head() && !fromFile && entry.size() <= PreformattedHeads.JOINED_BODY_LIMIT;
-            sink.write(preformatted.response(current, entry, !joined));
+            byte[] head = preformatted.response(current, entry, !joined);
             if (fromFile) {
+                sink.write(head);
                 sink.sendFile(current.file(), entry.dataOffset(), entry.size());
             } else if (!joined && !request.head()) {
-                sink.write(entry.cached()); // the cached array itself: sinks only read it
+                sink.write(head, entry.cached()); // the cached array itself: sinks only read it
+            } else {
+                sink.write(head);
             }
             return true;
         } finally {

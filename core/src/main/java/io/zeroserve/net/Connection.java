@@ -1,6 +1,7 @@
 package io.zeroserve.net;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 
 /**
@@ -24,6 +25,55 @@ public interface Connection extends AutoCloseable {
      * {@link #close()} lets them finish first.
      */
     void write(byte[] data, int offset, int length) throws IOException;
+
+    /**
+     * Writes what {@code producer} copies straight into the transport's outgoing memory, with no array of ours in
+     * between: io_uring hands it the free end of the connection's staged native send buffer, NIO a pooled direct
+     * buffer that then goes to {@code write(2)}. The producer is called until it returns fewer bytes than it was
+     * offered; between calls this may block (a full staged buffer, a slow reader) exactly like {@link #write}, with
+     * the same ordering, write-behind and error rules. This default goes through a heap array and
+     * {@link #write(byte[], int, int)}.
+     *
+     * @return how many bytes the producer wrote in all
+     */
+    default long write(Producer producer) throws IOException {
+        byte[] chunk = new byte[64 * 1024];
+        MemorySegment target = MemorySegment.ofArray(chunk);
+        long total = 0;
+        while (true) {
+            int n = Producer.checked(producer.produce(target), chunk.length);
+            write(chunk, 0, n);
+            total += n;
+            if (n < chunk.length) {
+                return total;
+            }
+        }
+    }
+
+    /**
+     * Bytes produced straight into a transport's outgoing memory by {@link #write(Producer)}.
+     *
+     * <p>WARNING: called by the thread inside {@code write(Producer)} while it holds the connection's write lock
+     * (and, on io_uring, the staged send buffer reserved for it). It must not block on I/O, call this connection, or
+     * wait for a thread that may be waiting to write to this connection.
+     */
+    @FunctionalInterface
+    interface Producer {
+        /**
+         * Copies the next bytes to the start of {@code target} and returns how many (0 to {@code target.byteSize()});
+         * fewer than offered means there is nothing more for now. {@code target} may be native or heap memory and is
+         * valid only during this call.
+         */
+        int produce(MemorySegment target) throws IOException;
+
+        /** Returns {@code n} when it is a valid result for an offer of {@code offered} bytes; for implementations. */
+        static int checked(int n, long offered) {
+            if (n < 0 || n > offered) {
+                throw new IllegalStateException("producer returned " + n + " for an offer of " + offered + " bytes");
+            }
+            return n;
+        }
+    }
 
     /**
      * Sends {@code count} bytes of {@code file} starting at {@code position}, like {@link #write} of those bytes

@@ -21,10 +21,10 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
@@ -39,21 +39,34 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Threading: one thread reads ({@link #get()}), any number write ({@link #write(BufferData)}), another may
  * {@link #close()}. Every call into the {@code SSL*} happens under {@code sslLock}, which is never held across a
  * network wait, so a reader blocked on the network never delays a writer. TLS records must reach the wire in
- * the order they were sealed: a writer seals its bytes under {@code sslLock} and appends the ciphertext to a
- * queue in the same critical section; whoever holds {@code writeLock} then sends everything queued so far in one
- * write (group commit: concurrent HTTP/2 streams share a send), and a writer returns once its own records were
- * handed to the connection.
+ * the order they were sealed: the write BIO is the queue. A writer seals its bytes under {@code sslLock}, which
+ * appends the records to the write BIO, and notes where its last record ends in the connection's byte stream;
+ * whoever holds {@code writeLock} then drains everything the BIO holds straight into the connection's outgoing
+ * memory ({@link Connection#write(Connection.Producer)}: one copy, no array of ours), so concurrent HTTP/2 streams
+ * share a send (group commit), and a writer returns once its own records were handed to the connection. A write
+ * larger than a round ({@link #WRITE_CHUNK}) keeps {@code sealLock}, so that no other writer's records come between
+ * its own (an HTTP/2 frame stays whole), and seals its further rounds itself while it drains, each as the transport
+ * has room for it: the BIO holds one round at most, yet the transport gets the ciphertext in pieces as large as its
+ * buffer.
  *
  * <p>Ownership: owns the {@code SSL*} (and through it both BIOs); freed by {@link #close()} under
  * {@code sslLock}, after which every operation fails cleanly instead of touching freed memory.
  */
 public final class TlsSocket implements HelidonSocket {
     private static final System.Logger LOG = System.getLogger("io.zeroserve.tls");
-    /** Plaintext bytes sealed per pass through the write lock: 4 full records. */
-    private static final int WRITE_CHUNK = 4 * 16384;
     /**
-     * A memory BIO never gives back the capacity it grew to. After passing more than this many bytes at once
-     * through one, it is replaced by a fresh one, so an idle connection holds a few KiB, not its largest burst.
+     * Plaintext bytes sealed per round: one full record by default. The write BIO then never holds more than one
+     * record (plus a response head sealed with it), below {@link #BIO_SHRINK_THRESHOLD}, so it keeps one allocation
+     * of about 22 KiB instead of growing (BoringSSL's memory BIO reallocates by a third at a time and wipes every
+     * block it frees), and the ciphertext is still in the cache when it is copied out. A round is one SSL_write;
+     * BoringSSL cuts records at 16 KiB anyway, so a larger round would save calls, not records.
+     * {@code -Dzeroserve.tls.writeChunkKiB=N} overrides it for benchmarks.
+     */
+    private static final int WRITE_CHUNK = Integer.getInteger("zeroserve.tls.writeChunkKiB", 16) * 1024;
+    /**
+     * A memory BIO never gives back the capacity it grew to. When more than this many bytes passed through one at
+     * once, it is replaced by a fresh one before the reader next waits for the network, so an idle connection holds
+     * a few KiB, not its largest burst.
      */
     private static final int BIO_SHRINK_THRESHOLD = 20 * 1024;
 
@@ -63,6 +76,11 @@ public final class TlsSocket implements HelidonSocket {
     private final String childSocketId;
     private final ReentrantLock sslLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
+    /**
+     * Held by a writer while it seals its bytes, and across the sends between its rounds when they take several,
+     * so that the records of one write reach the wire in one piece. Taken before {@code writeLock}, never after.
+     */
+    private final ReentrantLock sealLock = new ReentrantLock();
     /**
      * Reader-only buffer for SSL_read (one record's plaintext at most); handed back to {@link #READ_BUFFERS} while
      * the reader waits on the network, so that idle connections do not hold 16 KiB of heap each.
@@ -75,8 +93,16 @@ public final class TlsSocket implements HelidonSocket {
      */
     private static final ArrayBlockingQueue<byte[]> READ_BUFFERS = new ArrayBlockingQueue<>(256);
     private static final int READ_BUFFER_SIZE = 16384;
+    /** Plaintext copies of {@link #write(BufferData)}: an HTTP/2 DATA frame of 16 KiB with its 9-byte header fits. */
+    private static final ArrayBlockingQueue<byte[]> PLAIN_BUFFERS = new ArrayBlockingQueue<>(256);
+    private static final int PLAIN_BUFFER_SIZE = 16384 + 64;
     /** Largest ciphertext chunk fed since the read BIO was last replaced (reader thread only). */
     private int rbioHighWater;
+    /**
+     * Most ciphertext the write BIO held at once since it was last replaced (written under sslLock; an int, so the
+     * reader's unlocked first look never sees a torn value).
+     */
+    private int wbioHighWater;
 
     private MemorySegment ssl;
     // Replaced (under sslLock) when they grew large; see BIO_SHRINK_THRESHOLD.
@@ -94,12 +120,17 @@ public final class TlsSocket implements HelidonSocket {
     private SocketAddress remoteAddress;
     private SocketAddress localAddress;
 
-    /** Sealed ciphertext not yet sent, in seal order; and how many batches were ever queued (sslLock). */
-    private final ArrayDeque<byte[]> sealed = new ArrayDeque<>();
-    private long sealedSeq;
-    /** How many queued batches were handed to the connection, and why sending stopped (writeLock). */
-    private long sentSeq;
+    /** Ciphertext bytes drained from the write BIO so far: where the BIO's content starts in the stream (sslLock). */
+    private long drained;
+    /** Ciphertext bytes handed to the connection, and why sending stopped (writeLock). */
+    private long handed;
     private IOException sendFailure;
+    /** Drains the write BIO into the connection's memory; called by the connection with writeLock held. */
+    private final Connection.Producer drainer = this::drainInto;
+    /** The stream position {@link #drainer} reached during the current send (writeLock). */
+    private long drainedBySend;
+    /** Plaintext of a write larger than a round, sealed as the connection takes the ciphertext (sslLock). */
+    private final Unsealed unsealed = new Unsealed();
 
     private TlsFacts facts;
     private PeerInfo remotePeer;
@@ -270,97 +301,156 @@ public final class TlsSocket implements HelidonSocket {
         }
     }
 
-    /** Queues what the write BIO holds and sends it (with anything queued before). */
+    /** Sends what the write BIO holds (with anything sealed before). */
     private void flushLocked() throws IOException {
-        long seq;
+        long end;
         sslLock.lock();
         try {
             ensureOpen();
-            seq = queueOutputUnderSslLock();
+            end = sealedEndUnderSslLock();
         } finally {
             sslLock.unlock();
         }
-        if (seq > 0) {
-            sendQueued(seq);
+        if (end > 0) {
+            sendQueued(end);
         }
     }
 
     /**
-     * Under {@code sslLock}: moves the write BIO's ciphertext to the send queue.
+     * Under {@code sslLock}, after sealing: where the ciphertext sealed so far ends in the connection's byte stream.
      *
-     * @return the batch number to wait for with {@link #sendQueued}, or 0 when there was nothing
+     * @return the position to wait for with {@link #sendQueued}, or 0 when the write BIO is empty
      */
-    private long queueOutputUnderSslLock() {
-        byte[] out = drainWriteBioUnderSslLock();
-        if (out == null) {
+    private long sealedEndUnderSslLock() {
+        long pending = LibCrypto.BIO_pending(wbio);
+        if (pending <= 0) {
             return 0;
         }
-        sealed.add(out);
-        return ++sealedSeq;
+        if (pending > wbioHighWater) {
+            wbioHighWater = (int) Math.min(pending, Integer.MAX_VALUE);
+        }
+        return drained + pending;
     }
 
-    /** Sends queued ciphertext until batch {@code seq} is on its way; other writers' batches ride along. */
-    private void sendQueued(long seq) throws IOException {
+    /** Sends sealed ciphertext until stream position {@code end} is on its way; other writers' records ride along. */
+    private void sendQueued(long end) throws IOException {
         writeLock.lock();
         try {
-            if (sentSeq >= seq) {
+            // unsealed.owner is only ever set to the thread setting it, so this unlocked read is exact for us.
+            if (handed >= end && unsealed.owner != Thread.currentThread()) {
                 return; // an earlier sender took our records with its own
             }
             if (sendFailure != null) {
                 throw new IOException("TLS connection broken by an earlier send: " + sendFailure.getMessage(),
                         sendFailure);
             }
-            byte[] batch;
-            long last;
-            sslLock.lock();
             try {
-                last = sealedSeq;
-                batch = sealed.size() == 1 ? sealed.poll() : join(sealed);
-            } finally {
-                sslLock.unlock();
-            }
-            try {
-                connection.write(batch, 0, batch.length);
+                connection.write(drainer);
             } catch (IOException e) {
                 sendFailure = e;
                 throw e;
+            } catch (RuntimeException e) {
+                sendFailure = new IOException("TLS send failed: " + e, e);
+                throw e;
             }
-            sentSeq = last;
+            handed = drainedBySend;
         } finally {
             writeLock.unlock();
         }
     }
 
-    private static byte[] join(ArrayDeque<byte[]> parts) {
-        int total = 0;
-        for (byte[] p : parts) {
-            total += p.length;
-        }
-        byte[] all = new byte[total];
-        int pos = 0;
-        byte[] p;
-        while ((p = parts.poll()) != null) {
-            System.arraycopy(p, 0, all, pos, p.length);
-            pos += p.length;
-        }
-        return all;
-    }
-
-    private byte[] drainWriteBioUnderSslLock() {
-        long pending = LibCrypto.BIO_pending(wbio);
-        if (pending <= 0) {
-            return null;
-        }
-        byte[] out = new byte[(int) pending];
-        LibCrypto.BIO_read_critical(wbio, MemorySegment.ofArray(out), out.length);
-        if (out.length > BIO_SHRINK_THRESHOLD) {
-            MemorySegment fresh = LibCrypto.BIO_new(LibCrypto.BIO_s_mem());
-            if (!fresh.equals(MemorySegment.NULL)) {
-                LibSsl.SSL_set0_wbio(ssl, fresh); // frees the grown one, now empty
-                wbio = fresh;
+    /**
+     * {@link Connection.Producer} of {@link #sendQueued}: moves the write BIO's ciphertext, in seal order, into the
+     * connection's memory, and when the BIO is empty and the sending thread still has plaintext of its own to seal
+     * ({@link #unsealed}), seals its next round and moves that too, until {@code target} is full. So the BIO holds
+     * one round at most, each round's ciphertext is copied out while still in the cache, and a large write reaches
+     * the transport in pieces as large as its buffer (one send for a 100 KB response on io_uring). Runs on the
+     * sending thread, which holds {@code writeLock}; takes {@code sslLock} for each step.
+     */
+    private int drainInto(MemorySegment target) throws IOException {
+        long room = target.byteSize();
+        long filled = 0;
+        while (filled < room) {
+            sslLock.lock();
+            try {
+                ensureOpen();
+                int want = (int) Math.min(room - filled, Integer.MAX_VALUE);
+                int n = LibCrypto.BIO_read_critical(wbio, filled == 0 ? target : target.asSlice(filled), want);
+                if (n > 0) {
+                    drained += n;
+                    filled += n;
+                }
+                if (n < want) { // the BIO is empty now (a memory BIO reports "empty" as -1 with a retry flag)
+                    if (unsealed.remaining == 0 || unsealed.owner != Thread.currentThread()) {
+                        break;
+                    }
+                    unsealed.sealRound();
+                    sealedEndUnderSslLock(); // for the high-water mark
+                }
+            } finally {
+                sslLock.unlock();
             }
         }
-        return out;
+        drainedBySend = drained;
+        return (int) filled;
+    }
+
+    /**
+     * The plaintext of the write in progress that is not sealed yet, up to two ranges in order. Set and sealed by
+     * the one writer that holds {@code sealLock} (its {@link #owner}), under {@code sslLock}.
+     */
+    private final class Unsealed {
+        Thread owner;
+        long remaining;
+        private byte[] data;
+        private int pos;
+        private int end;
+        private byte[] next;
+        private int nextPos;
+        private int nextEnd;
+
+        void set(byte[] first, int firstOffset, int firstLength, byte[] second, int secondOffset, int secondLength) {
+            owner = Thread.currentThread();
+            data = first;
+            pos = firstOffset;
+            end = firstOffset + firstLength;
+            next = second;
+            nextPos = secondOffset;
+            nextEnd = secondOffset + secondLength;
+            remaining = (long) firstLength + secondLength;
+        }
+
+        void clear() {
+            owner = null;
+            data = null;
+            next = null;
+            remaining = 0;
+        }
+
+        /**
+         * Under {@code sslLock}: seals the next {@link #WRITE_CHUNK} bytes (or what is left) into the write BIO. The caller's error queue was cleared by SSL_write itself
+         * ({@code ssl_reset_error_state}), so a failure's errors are this call's.
+         */
+        void sealRound() throws IOException {
+            long budget = Math.min(remaining, WRITE_CHUNK);
+            while (budget > 0) {
+                if (pos == end) {
+                    data = next;
+                    pos = nextPos;
+                    end = nextEnd;
+                    next = null;
+                }
+                int chunk = (int) Math.min(budget, end - pos);
+                // Memory BIOs never refuse bytes, so SSL_write seals the whole chunk or fails.
+                int n = LibSsl.SSL_write_critical(ssl, MemorySegment.ofArray(data).asSlice(pos), chunk);
+                if (n != chunk) {
+                    throw new IOException("TLS write failed: " + BoringSsl.drainErrors());
+                }
+                pos += chunk;
+                budget -= chunk;
+                remaining -= chunk;
+            }
+        }
     }
 
     private TlsFacts collectFacts(ClientHello hello) throws IOException {
@@ -462,14 +552,14 @@ public final class TlsSocket implements HelidonSocket {
                     if (ssl == null) {
                         return null;
                     }
-                    LibCrypto.ERR_clear_error();
+                    // No ERR_clear_error: SSL_read clears the queue itself (ssl_reset_error_state).
                     n = LibSsl.SSL_read_critical(ssl, MemorySegment.ofArray(readBuffer), readBuffer.length);
                     err = n > 0 ? LibSsl.SSL_ERROR_NONE : LibSsl.SSL_get_error(ssl, n);
                     if (err == LibSsl.SSL_ERROR_SSL || err == LibSsl.SSL_ERROR_SYSCALL) {
                         errors = BoringSsl.drainErrors();
                     }
                     // Post-handshake messages (KeyUpdate replies, alerts) go out in order with the writers.
-                    output = LibCrypto.BIO_pending(wbio) > 0 ? queueOutputUnderSslLock() : 0;
+                    output = sealedEndUnderSslLock();
                 } finally {
                     sslLock.unlock();
                 }
@@ -485,7 +575,7 @@ public final class TlsSocket implements HelidonSocket {
                         // writes are copied out.
                         READ_BUFFERS.offer(readBuffer);
                         readBuffer = null;
-                        shrinkReadBio();
+                        shrinkBios();
                         byte[] data = connection.read();
                         if (data == null) {
                             return null;
@@ -503,18 +593,32 @@ public final class TlsSocket implements HelidonSocket {
         }
     }
 
-    /** Replaces the read BIO when it grew large and is empty now (reader thread, before waiting). */
-    private void shrinkReadBio() {
-        if (rbioHighWater <= BIO_SHRINK_THRESHOLD) {
+    /**
+     * Replaces a BIO that grew large and is empty now (reader thread, before waiting for the network). The write
+     * BIO is checked without the lock first: a stale read only delays its shrinking to the next wait.
+     */
+    private void shrinkBios() {
+        if (rbioHighWater <= BIO_SHRINK_THRESHOLD && wbioHighWater <= BIO_SHRINK_THRESHOLD) {
             return;
         }
         sslLock.lock();
         try {
-            if (ssl != null && LibCrypto.BIO_pending(rbio) == 0) {
+            if (ssl == null) {
+                return;
+            }
+            if (rbioHighWater > BIO_SHRINK_THRESHOLD && LibCrypto.BIO_pending(rbio) == 0) {
                 MemorySegment fresh = newReadBio();
                 LibSsl.SSL_set0_rbio(ssl, fresh); // frees the grown one
                 rbio = fresh;
                 rbioHighWater = 0;
+            }
+            if (wbioHighWater > BIO_SHRINK_THRESHOLD && LibCrypto.BIO_pending(wbio) == 0) {
+                MemorySegment fresh = LibCrypto.BIO_new(LibCrypto.BIO_s_mem());
+                if (!fresh.equals(MemorySegment.NULL)) {
+                    LibSsl.SSL_set0_wbio(ssl, fresh); // frees the grown one, now empty
+                    wbio = fresh;
+                    wbioHighWater = 0;
+                }
             }
         } catch (IllegalStateException e) {
             // Out of memory for a new BIO: keep the old one.
@@ -523,46 +627,108 @@ public final class TlsSocket implements HelidonSocket {
         }
     }
 
-    /** Encrypts and sends all of {@code buffer}; thread-safe; blocks until the connection took the bytes. */
+    /**
+     * Encrypts and sends all of {@code buffer}; thread-safe; blocks until the connection took the bytes. The bytes
+     * are copied into a pooled array first (BufferData does not expose its memory); up to an HTTP/2 frame of the
+     * default size, that array is reused rather than allocated.
+     */
     @Override
     public void write(BufferData buffer) {
         int total = buffer.available();
         if (total == 0) {
             return;
         }
-        byte[] plain = new byte[total];
-        buffer.read(plain);
-        write(plain, 0, total);
+        byte[] plain = total <= PLAIN_BUFFER_SIZE ? PLAIN_BUFFERS.poll() : null;
+        boolean pooled = plain != null || total <= PLAIN_BUFFER_SIZE;
+        if (plain == null) {
+            plain = new byte[pooled ? PLAIN_BUFFER_SIZE : total];
+        }
+        try {
+            buffer.read(plain, 0, total);
+            write(plain, 0, total);
+        } finally {
+            if (pooled) {
+                // write returns once every byte was sealed, so the array is free again; stale bytes are never read.
+                PLAIN_BUFFERS.offer(plain);
+            }
+        }
     }
 
-    /** Encrypts and sends {@code length} bytes; thread-safe; blocks until the connection took them. */
+    /**
+     * Encrypts and sends {@code length} bytes; thread-safe; blocks until the connection took them. The bytes reach
+     * the peer as one unit: no other writer's bytes come between them.
+     */
     public void write(byte[] data, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        write(data, offset, length, null, 0, 0);
+    }
+
+    /**
+     * Like {@link #write(byte[], int, int)} of {@code head} followed by {@code body}, as one unit, but the head is
+     * sealed with the body's first bytes, so a response head does not go out in a send of its own.
+     */
+    public void write(byte[] head, byte[] body) {
+        write(head, 0, head.length, body, 0, body.length);
+    }
+
+    /**
+     * Seals the first round of both ranges (see {@link Unsealed#sealRound}). When that was all, other writers'
+     * records may ride along with it (group commit). Otherwise the rest is sealed round by round while the
+     * connection takes the ciphertext ({@link #drainInto}), under {@code sealLock} until the last round is sealed so
+     * that no other writer's records come between.
+     */
+    private void write(byte[] first, int firstOffset, int firstLength, byte[] second, int secondOffset,
+                       int secondLength) {
+        if ((long) firstLength + secondLength == 0) {
+            return;
+        }
+        sealLock.lock();
+        boolean sealing = true;
         try {
-            int pos = offset;
-            int end = offset + length;
-            while (pos < end) {
-                int chunk = Math.min(WRITE_CHUNK, end - pos);
-                long seq;
-                sslLock.lock();
+            long end;
+            boolean more;
+            sslLock.lock();
+            try {
+                ensureOpen();
+                unsealed.set(first, firstOffset, firstLength, second, secondOffset, secondLength);
+                boolean sealed = false;
                 try {
-                    ensureOpen();
-                    LibCrypto.ERR_clear_error();
-                    // Memory BIOs never refuse bytes, so SSL_write seals the whole chunk or fails.
-                    int n = LibSsl.SSL_write_critical(ssl, MemorySegment.ofArray(data).asSlice(pos), chunk);
-                    if (n != chunk) {
-                        throw new IOException("TLS write failed: " + BoringSsl.drainErrors());
-                    }
-                    seq = queueOutputUnderSslLock();
+                    unsealed.sealRound();
+                    sealed = true;
                 } finally {
-                    sslLock.unlock();
+                    more = sealed && unsealed.remaining > 0;
+                    if (!more) {
+                        unsealed.clear();
+                    }
                 }
-                if (seq > 0) {
-                    sendQueued(seq);
+                end = sealedEndUnderSslLock();
+            } finally {
+                sslLock.unlock();
+            }
+            if (!more) {
+                sealing = false;
+                sealLock.unlock(); // our records are all in the BIO, in one piece
+            }
+            try {
+                if (end > 0 || more) {
+                    sendQueued(end);
                 }
-                pos += chunk;
+            } finally {
+                if (more) {
+                    sslLock.lock();
+                    try {
+                        unsealed.clear(); // sent, or failed half way: the rest is never sealed
+                    } finally {
+                        sslLock.unlock();
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (sealing) {
+                sealLock.unlock();
+            }
         }
     }
 
@@ -582,7 +748,7 @@ public final class TlsSocket implements HelidonSocket {
                         LibCrypto.ERR_clear_error();
                         LibSsl.SSL_shutdown(ssl);
                         LibCrypto.ERR_clear_error();
-                        seq = queueOutputUnderSslLock();
+                        seq = sealedEndUnderSslLock();
                     }
                 } finally {
                     sslLock.unlock();

@@ -186,6 +186,62 @@ class ScriptServingTest {
     }
 
     @Test
+    void reloadPairsEachSiteWithTheScriptsLoadedWithIt() throws Exception {
+        // Each version's script names its version in a header; its v.txt holds the same letter. Under reloads,
+        // every response must carry one version's header and the same version's file.
+        Path[] versions = new Path[2];
+        for (int i = 0; i < 2; i++) {
+            String v = i == 0 ? "A" : "B";
+            versions[i] = TestSites.create().file("v.txt", v).file(".zeroserve/scripts/10.o", compile("v.c",
+                    "ZS_ENTRY zs_u64 e(void) { zs_meta_set(ZS_STR(\"zs.response.header.x-script\"), ZS_STR(\""
+                            + v + "\")); return 0; }")).writeTo(tmp.resolve(v + ".tar"));
+        }
+        Path tar = tmp.resolve("site.tar");
+        Files.copy(versions[0], tar);
+        start(tar, ScriptConfig.defaults());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ConcurrentLinkedQueue<String> mismatches = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> clients = new java.util.ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            clients.add(Thread.ofPlatform().start(() -> {
+                HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                while (!stop.get()) {
+                    try {
+                        HttpResponse<String> r = own.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + server.port() + "/v.txt")).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        String header = r.headers().firstValue("x-script").orElse("none");
+                        if (r.statusCode() != 200 || !header.equals(r.body())) {
+                            mismatches.add(r.statusCode() + " script " + header + " file " + r.body());
+                        }
+                        served.incrementAndGet();
+                    } catch (Exception e) {
+                        mismatches.add(e.toString());
+                    }
+                }
+            }));
+        }
+        for (int round = 1; round <= 20; round++) {
+            Path staged = tmp.resolve("staged.tar");
+            Files.copy(versions[round % 2], staged, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(staged, tar, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertEquals(Optional.empty(), server.reload());
+            Thread.sleep(10);
+        }
+        stop.set(true);
+        for (Thread client : clients) {
+            client.join();
+        }
+        assertTrue(mismatches.isEmpty(), "responses mixing two versions: " + mismatches);
+        assertTrue(served.get() > 0);
+        HttpResponse<String> last = get("/v.txt");
+        assertEquals("A", last.body(), "after an even number of swaps, A again");
+        assertEquals("A", last.headers().firstValue("x-script").orElse("none"));
+    }
+
+    @Test
     void rateLimitStateSurvivesReload() throws Exception {
         Path tar = site(compile("rl.c", "ZS_ENTRY zs_u64 e(void) {"
                 + " if (zs_rate_limit(ZS_STR(\"k\"), 0, 0, 1) != 0) zs_respond(429, 0, 0); return 0; }"));

@@ -65,6 +65,30 @@ public abstract class TransportContractTest {
     protected void assertReleased(Transport closed) {
     }
 
+    /** Pooled write buffers the transport has handed out and not got back, or -1 when it has no such pool. */
+    protected int writeBuffersInUse() {
+        return -1;
+    }
+
+    /** Asserts that no pooled write buffer is held any more (for transports with a pool). */
+    private void assertNoWriteBufferHeld() {
+        int held = writeBuffersInUse();
+        if (held >= 0) {
+            assertEquals(0, held, "write buffers still held");
+        }
+    }
+
+    /** A producer that copies {@code source} into whatever it is offered. */
+    protected static Connection.Producer producerOf(byte[] source) {
+        int[] pos = {0};
+        return target -> {
+            int n = (int) Math.min(target.byteSize(), source.length - pos[0]);
+            java.lang.foreign.MemorySegment.copy(source, pos[0], target, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, n);
+            pos[0] += n;
+            return n;
+        };
+    }
+
     @AfterEach
     void stop() throws Exception {
         if (transport != null) {
@@ -287,6 +311,109 @@ public abstract class TransportContractTest {
             serverWrite.get();
             c.close();
         }
+    }
+
+    /**
+     * {@link Connection#write(Connection.Producer)} with sizes around the transports' buffer sizes (64 and 128 KiB),
+     * a producer with nothing to give, and array writes in between: every byte arrives, in call order.
+     */
+    @Test
+    void producerWritesGoOutInOrderWithArrayWrites() throws Exception {
+        int[] sizes = {1, 0, 100, 65535, 65536, 65537, 131072, 131073, 700_000, 5};
+        Random random = new Random(5);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        List<byte[]> parts = new ArrayList<>();
+        for (int size : sizes) {
+            byte[] part = new byte[size];
+            random.nextBytes(part);
+            parts.add(part);
+            expected.writeBytes(part);
+        }
+        try (Socket client = connect(listener)) {
+            Connection c = acceptOnVirtualThread(listener).get();
+            CompletableFuture<Void> writer = onVirtualThread(() -> {
+                for (int i = 0; i < parts.size(); i++) {
+                    byte[] part = parts.get(i);
+                    if (i % 3 == 2) {
+                        c.write(part, 0, part.length);
+                    } else {
+                        assertEquals(part.length, c.write(producerOf(part)));
+                    }
+                }
+                c.close();
+                return null;
+            });
+            byte[] all = client.getInputStream().readAllBytes(); // until the close's end of stream
+            writer.get();
+            assertArrayEquals(expected.toByteArray(), all);
+        }
+        assertNoWriteBufferHeld();
+    }
+
+    @Test
+    void producerFailureReachesTheCallerAndTheConnectionStaysUsable() throws Exception {
+        try (Socket client = connect(listener)) {
+            Connection c = acceptOnVirtualThread(listener).get();
+            IOException failure = new IOException("producer failed on purpose");
+            CompletableFuture<Void> writer = onVirtualThread(() -> {
+                IOException e = assertThrows(IOException.class, () -> c.write(target -> {
+                    throw failure;
+                }));
+                assertEquals(failure, e);
+                assertEquals(3, c.write(producerOf("abc".getBytes())));
+                return null;
+            });
+            writer.get();
+            assertArrayEquals("abc".getBytes(), readFully(client.getInputStream(), 3));
+            c.close();
+        }
+        assertNoWriteBufferHeld();
+    }
+
+    @Test
+    void peerResetMidProducerWriteFailsTheWriterAndFreesItsBuffers() throws Exception {
+        Socket client = connect(listener);
+        Connection c = acceptOnVirtualThread(listener).get();
+        CompletableFuture<Object> writer = onVirtualThread(() -> {
+            while (true) {
+                c.write(target -> {
+                    target.fill((byte) 'p');
+                    return (int) Math.min(target.byteSize(), 256 * 1024);
+                });
+            }
+        });
+        client.getInputStream().readNBytes(1000); // the server is writing
+        client.setSoLinger(true, 0); // close() sends RST
+        client.close();
+        ExecutionException e = assertThrows(ExecutionException.class, writer::get);
+        assertInstanceOf(IOException.class, e.getCause());
+        c.close();
+        assertNoWriteBufferHeld();
+        assertServesAnotherClient();
+    }
+
+    /**
+     * A graceful close right after the last write returned: the bytes the transport still holds (io_uring's
+     * write-behind) are sent before the FIN, while the client has not read anything yet.
+     */
+    @Test
+    void closeRightAfterWritesDeliversEveryByteFirst() throws Exception {
+        byte[] big = new byte[3 * 1024 * 1024 + 11];
+        new Random(9).nextBytes(big);
+        try (Socket client = connect(listener)) {
+            Connection c = acceptOnVirtualThread(listener).get();
+            CompletableFuture<Void> writer = onVirtualThread(() -> {
+                c.write(big, 0, 1_000_000);
+                c.write(producerOf(java.util.Arrays.copyOfRange(big, 1_000_000, big.length)));
+                c.close();
+                return null;
+            });
+            byte[] all = client.getInputStream().readAllBytes();
+            writer.get();
+            assertEquals(big.length, all.length);
+            assertArrayEquals(big, all);
+        }
+        assertNoWriteBufferHeld();
     }
 
     @Test

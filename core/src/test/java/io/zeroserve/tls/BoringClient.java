@@ -263,6 +263,12 @@ final class BoringClient implements AutoCloseable {
         return SESSIONS.remove(ssl.address());
     }
 
+    /** Drops the TCP connection with a reset ({@code SO_LINGER} 0), without close_notify; {@link #close()} after. */
+    void reset() throws IOException {
+        channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+        channel.close();
+    }
+
     @Override
     public void close() throws IOException {
         MemorySegment leftover = SESSIONS.remove(ssl.address());

@@ -4,6 +4,7 @@ import io.zeroserve.net.Connection;
 import io.zeroserve.net.SendableFile;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -74,6 +75,44 @@ final class NioConnection implements Connection {
                 channel.write(buffer); // blocks while the send buffer is full: that is the backpressure
             }
         } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * The producer fills a pooled direct buffer, which then goes to {@code write(2)} as it is (the JDK copies a heap
+     * buffer into a temporary direct one first). When the pool has none free, a heap buffer stands in.
+     */
+    @Override
+    public long write(Producer producer) throws IOException {
+        DirectBuffers pool = transport.directBuffers();
+        writeLock.lock();
+        ByteBuffer buffer = null;
+        boolean pooled = false;
+        try {
+            buffer = pool.take();
+            pooled = buffer != null;
+            if (!pooled) {
+                buffer = ByteBuffer.allocate(pool.size());
+            }
+            MemorySegment target = MemorySegment.ofBuffer(buffer);
+            int room = buffer.capacity();
+            long total = 0;
+            while (true) {
+                int n = Producer.checked(producer.produce(target), room);
+                buffer.clear().limit(n);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer); // blocks while the send buffer is full: that is the backpressure
+                }
+                total += n;
+                if (n < room) {
+                    return total;
+                }
+            }
+        } finally {
+            if (pooled) {
+                pool.release(buffer);
+            }
             writeLock.unlock();
         }
     }

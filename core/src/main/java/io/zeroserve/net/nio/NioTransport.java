@@ -21,12 +21,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link java.nio.channels.ClosedByInterruptException}, which is exactly the {@link Connection} contract.
  *
  * <p>Backpressure comes from the kernel: {@link Connection#write} blocks while the socket's send buffer is full, and
- * nothing is buffered in user space beyond the caller's own array.
+ * nothing is buffered in user space beyond the caller's own array (or, for {@link Connection#write(Connection.Producer)},
+ * one pooled direct buffer per writer; see {@link DirectBuffers}).
  *
  * <p>Ownership: every listener and connection created here is tracked and closed by {@link #close()}.
  */
 public final class NioTransport implements Transport {
+    /** 64 KiB holds several TLS records' ciphertext (a producer's usual batch); 256 of them cap the pool at 16 MiB. */
+    private static final int DIRECT_BUFFER_SIZE = 64 * 1024;
+    private static final int DIRECT_BUFFERS = 256;
+
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
+    private final DirectBuffers directBuffers = new DirectBuffers(DIRECT_BUFFER_SIZE, DIRECT_BUFFERS);
     private volatile boolean closed;
 
     public static NioTransport create() {
@@ -84,6 +90,15 @@ public final class NioTransport implements Transport {
         open.remove(resource);
     }
 
+    DirectBuffers directBuffers() {
+        return directBuffers;
+    }
+
+    /** Direct write buffers taken by connections and not yet given back; for tests and diagnostics. */
+    public int directBuffersInUse() {
+        return directBuffers.inUse();
+    }
+
     /** Number of listeners and connections not yet closed; for tests and diagnostics. */
     public int openCount() {
         return open.size();
@@ -97,6 +112,7 @@ public final class NioTransport implements Transport {
             closeQuietly(c);
         }
         open.clear();
+        directBuffers.clear();
     }
 
     private static void closeQuietly(AutoCloseable c) {

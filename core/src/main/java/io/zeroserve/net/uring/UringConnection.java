@@ -39,8 +39,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * completion of the previous send, without the writer. Writes that arrive while a send is in flight are therefore
  * gathered into the next send (an HTTP/2 response's frames, a TLS connection's records); a writer waits only when
  * the staged buffer is full, so a connection holds at most two buffers (one in the kernel, one staged) and a peer that
- * stops reading parks the writer and pins those two, never more. A send failure is thrown by the next write,
- * {@link #sendFile}, {@link #shutdownOutput}; the staged bytes are then dropped.
+ * stops reading parks the writer and pins those two, never more. {@link #write(Producer)} lets the caller fill the
+ * staged buffer itself (TLS drains its write BIO straight into it) under the same rules. A send failure is thrown by
+ * the next write, {@link #sendFile}, {@link #shutdownOutput}; the staged bytes are then dropped.
  *
  * <p>Close: {@link #close()} cancels the armed recv, lets the sends in flight and staged finish (as closing a socket
  * keeps the bytes already in its send buffer), then closes the fd with {@code IORING_OP_CLOSE} and returns when that has
@@ -99,6 +100,13 @@ final class UringConnection implements Connection, Poller.Registration {
     private boolean sendClosed;
     /** A writer parked until the staged buffer was taken or the sends are done. */
     private Thread writer;
+    /**
+     * A producer ({@link #write(Producer)}) is filling the end of {@link #staged} outside {@code sendLock}: until it
+     * commits, only the writer may take, drop or release that buffer.
+     */
+    private boolean filling;
+    /** The poller wanted to send while {@link #filling}: the writer posts the send when it commits. */
+    private boolean takeWanted;
     /** sendError of a file chunk whose read came back short: the file ended early. */
     private static final int FILE_ENDED = Integer.MIN_VALUE;
 
@@ -218,6 +226,81 @@ final class UringConnection implements Connection, Poller.Registration {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * Lets {@code producer} fill the free end of the staged native buffer directly, outside {@code sendLock} (the
+     * buffer is marked {@link #filling} meanwhile, so the poller neither sends nor drops it), then commits what it
+     * wrote like {@link #write(byte[], int, int)} does. No direct send: the bytes are in our memory already.
+     */
+    @Override
+    public long write(Producer producer) throws IOException {
+        writeLock.lock();
+        try {
+            checkWritable();
+            long total = 0;
+            while (true) {
+                MemorySegment fresh = freshBufferIfNeeded();
+                MemorySegment target = null;
+                long room;
+                synchronized (sendLock) {
+                    room = installAndMeasureRoom(fresh);
+                    if (room > 0) {
+                        target = staged.asSlice(stagedLength, room);
+                        filling = true;
+                    }
+                }
+                if (target == null) {
+                    awaitSend(false); // the staged buffer is full: wait until the poller takes it (or a failure)
+                    continue;
+                }
+                int n = 0;
+                try {
+                    n = Producer.checked(producer.produce(target), room);
+                } finally {
+                    if (endFill(n)) {
+                        poller.execute(submitSend);
+                    }
+                }
+                total += n;
+                if (n < room) {
+                    return total;
+                }
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Commits {@code added} bytes a producer wrote into the staged buffer: true when the caller must start the send.
+     * Drops the buffer when the connection failed or closed meanwhile, and gives back a fresh one that stayed empty.
+     */
+    private boolean endFill(int added) {
+        MemorySegment release = null;
+        boolean post;
+        synchronized (sendLock) {
+            filling = false;
+            boolean wanted = takeWanted;
+            takeWanted = false;
+            if (sendError != 0 || sendClosed) {
+                // failSends or closedFd left the buffer to us; the next write or awaitSend reports why.
+                release = staged;
+                staged = null;
+                stagedLength = 0;
+                post = false;
+            } else if (stagedLength + added == 0) {
+                release = staged;
+                staged = null;
+                post = wanted; // the poller must still learn that nothing is staged, to end the sends
+            } else {
+                post = commitStaged(added) || wanted;
+            }
+        }
+        if (release != null) {
+            transport.sendBuffers().release(release);
+        }
+        return post;
     }
 
     /**
@@ -541,6 +624,10 @@ final class UringConnection implements Connection, Poller.Registration {
         int fileLength;
         Thread w;
         synchronized (sendLock) {
+            if (filling && sendError == 0) {
+                takeWanted = true; // the writer filling the staged buffer posts this again when it commits
+                return;
+            }
             buffer = staged;
             if (buffer == null || sendError != 0) {
                 sendActive = false;
@@ -613,9 +700,11 @@ final class UringConnection implements Connection, Poller.Registration {
                 sendError = res;
                 sendErrorInRead = inRead;
             }
-            dropped = staged;
-            staged = null;
-            stagedLength = 0;
+            dropped = filling ? null : staged; // a filling writer drops it itself when it commits
+            if (!filling) {
+                staged = null;
+                stagedLength = 0;
+            }
             stagedFileFd = -1;
             sendActive = false;
             w = writer;
@@ -790,9 +879,11 @@ final class UringConnection implements Connection, Poller.Registration {
         MemorySegment dropped;
         synchronized (sendLock) {
             sendClosed = true;
-            dropped = staged;
-            staged = null;
-            stagedLength = 0;
+            dropped = filling ? null : staged; // a filling writer drops it itself when it commits
+            if (!filling) {
+                staged = null;
+                stagedLength = 0;
+            }
             stagedFileFd = -1;
             sendActive = false;
             Thread w = writer;

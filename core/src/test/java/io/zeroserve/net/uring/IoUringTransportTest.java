@@ -1,10 +1,17 @@
 package io.zeroserve.net.uring;
 
+import io.zeroserve.net.IoUringSupport;
 import io.zeroserve.net.Transport;
 import io.zeroserve.net.TransportContractTest;
 import java.io.IOException;
+import org.junit.jupiter.api.BeforeAll;
 
 class IoUringTransportTest extends TransportContractTest {
+    @BeforeAll
+    static void needsIoUring() {
+        IoUringSupport.assumeAvailable();
+    }
+
     @Override
     protected Transport createTransport() throws IOException {
         return IoUringTransport.create(IoUringTransport.Options.defaults().withRings(2));
@@ -14,5 +21,10 @@ class IoUringTransportTest extends TransportContractTest {
     protected void assertReleased(Transport closed) {
         org.junit.jupiter.api.Assertions.assertEquals(0, ((IoUringTransport) closed).sendBuffersInUse(),
                 "send buffers still taken after close");
+    }
+
+    @Override
+    protected int writeBuffersInUse() {
+        return ((IoUringTransport) transport).sendBuffersInUse();
     }
 }

@@ -3,16 +3,23 @@ package io.zeroserve.net.uring;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zeroserve.net.Connection;
+import io.zeroserve.net.IoUringSupport;
 import io.zeroserve.net.ListenAddress;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 class UringListenerTest {
+    @BeforeAll
+    static void needsIoUring() {
+        IoUringSupport.assumeAvailable();
+    }
+
     /**
      * Nobody calls accept: the multishot accept must pause once the queue holds about {@code backlog} connections,
      * leaving the rest in the kernel's backlog, instead of turning every pending connection into an open fd. When

@@ -47,6 +47,8 @@ class CageEdgesTest {
      * [r7 + off] at pc 3 (atomics: pc 4). Loads return the value; stores write 0x5a..., atomics add 1; both return 7.
      * {@code ldc<width>} is the same load followed by more loads than the translator makes through the arena's
      * segment in one method, so its loads take the other path (our compare, then the array's own check).
+     * {@code ldb<width>} and {@code stb<width>} make the access in the outermost of three nested loops (each runs
+     * once), where the translator reads and writes the arena byte by byte.
      */
     static Asm program(int off) {
         Asm a = new Asm();
@@ -64,6 +66,14 @@ class CageEdgesTest {
                 a.ldx(DW, 9, 1, 0);
             }
             a.exit();
+            a.section("ldb" + bytes(size));
+            a.ldx(DW, 6, 1, 0).mov(7, 3).alu64(ADD, 7, 6).label("outer" + off + "l" + size).ldx(size, 0, 7, off);
+            nest(a, off + "l" + size);
+            a.exit();
+            a.section("stb" + bytes(size));
+            a.ldx(DW, 6, 1, 0).mov(7, 3).alu64(ADD, 7, 6).label("outer" + off + "s" + size).st(size, 7, off, 0x5a5a5a5a);
+            nest(a, off + "s" + size);
+            a.movi(0, 7).exit();
             a.section("st" + bytes(size));
             a.ldx(DW, 6, 1, 0).mov(7, 3).alu64(ADD, 7, 6).st(size, 7, off, 0x5a5a5a5a).movi(0, 7).exit();
             if (size == W || size == DW) {
@@ -73,6 +83,13 @@ class CageEdgesTest {
             }
         }
         return a;
+    }
+
+    /** The rest of a three-deep nest whose outermost loop starts at label {@code outer<tag>}; r8, r9 count. */
+    static void nest(Asm a, String tag) {
+        a.movi(8, 0).label("middle" + tag).movi(9, 0).label("inner" + tag).alu64i(ADD, 9, 1)
+                .jmpi(JMP | JLT | K, 9, 1, "inner" + tag).alu64i(ADD, 8, 1).jmpi(JMP | JLT | K, 8, 1, "middle" + tag)
+                .jmpi(JMP | JEQ | K, 8, 0, "outer" + tag);
     }
 
     static byte[] calldata(long delta) {
@@ -103,7 +120,10 @@ class CageEdgesTest {
                             loadOk ? arenaValue((int) stack, idx - off, (int) idx, w) : 0);
                     expect(p, "ldc" + w, idx - off, addr, w, loadOk, ProgramFault.Kind.LOAD_OUT_OF_BOUNDS,
                             loadOk ? arenaValue((int) stack, idx - off, (int) idx, w) : 0);
+                    expect(p, "ldb" + w, idx - off, addr, w, loadOk, ProgramFault.Kind.LOAD_OUT_OF_BOUNDS,
+                            loadOk ? arenaValue((int) stack, idx - off, (int) idx, w) : 0);
                     expect(p, "st" + w, idx - off, addr, w, storeOk, ProgramFault.Kind.STORE_OUT_OF_BOUNDS, 7);
+                    expect(p, "stb" + w, idx - off, addr, w, storeOk, ProgramFault.Kind.STORE_OUT_OF_BOUNDS, 7);
                     if (w >= 4) {
                         expect(p, "atomic" + w, idx - off, addr, w, storeOk,
                                 ProgramFault.Kind.STORE_OUT_OF_BOUNDS, 7);

@@ -35,6 +35,8 @@ class DifferentialFuzzTest {
         final Random rnd;
         final Asm a = new Asm();
         int labels;
+        /** Registers random instructions may use: r0 up to this one, exclusive. */
+        int regLimit = 8;
 
         Gen(long seed) {
             rnd = new Random(seed);
@@ -63,7 +65,7 @@ class DifferentialFuzzTest {
         }
 
         int reg() {
-            return rnd.nextInt(8); // r0..r7; r8 is a stack pointer, r9 the loop counter
+            return rnd.nextInt(regLimit); // r0..r7; r8 is a stack pointer, r9 the loop counter
         }
 
         int stackOff(int width) {
@@ -122,8 +124,10 @@ class DifferentialFuzzTest {
                     a.callHelper("mix");
                 } else if (k < 91 && allowCalls) {
                     a.mov(1, 8).alu64i(ADD, 1, -8 * rnd.nextInt(8)).callHelper("poke");
-                } else if (k < 95) {
+                } else if (k < 93) {
                     a.lddw(reg(), value());
+                } else if (k < 95) {
+                    indexed();
                 } else if (allowCalls && rnd.nextInt(3) == 0) {
                     // a bounded loop: r9 counts down, the body leaves r9 alone
                     String l = "loop" + (labels++);
@@ -132,6 +136,35 @@ class DifferentialFuzzTest {
                     a.alu64i(SUB, 9, 1).jmpi(JMP | JNE | K, 9, 0, l);
                 } else {
                     alu();
+                }
+            }
+        }
+
+        /**
+         * clang's array indexing, {@code ra = r10; ra += K; ra += rb}, then accesses through ra (the translator
+         * computes their address as {@code rb + (r10 + K)}), with rb or ra sometimes changed in between.
+         */
+        void indexed() {
+            int ra = reg();
+            int rb = reg();
+            if (ra == rb) {
+                rb = (ra + 1) % regLimit;
+            }
+            if (rnd.nextInt(8) != 0) {
+                a.movi(rb, 8 * rnd.nextInt(40) - 64);
+            }
+            a.mov(ra, 10).alu64i(ADD, ra, -8 * (1 + rnd.nextInt(64))).alu64(ADD, ra, rb);
+            if (rnd.nextBoolean()) {
+                a.alu64i(ADD, ra, 8 * rnd.nextInt(5) - 16);
+            }
+            for (int i = 1 + rnd.nextInt(3); i > 0; i--) {
+                int w = new int[] {B, H, W, DW}[rnd.nextInt(4)];
+                int off = rnd.nextInt(33) - 16;
+                switch (rnd.nextInt(4)) {
+                    case 0 -> a.ldx(w, rnd.nextInt(3) == 0 ? rb : reg(), ra, off);
+                    case 1 -> a.stx(w, ra, reg(), off);
+                    case 2 -> a.st(w, ra, off, (int) value());
+                    default -> a.alu64i(ADD, rnd.nextBoolean() ? rb : ra, 8 * rnd.nextInt(3));
                 }
             }
         }
@@ -174,6 +207,45 @@ class DifferentialFuzzTest {
                     }
                 }
             }
+        }
+
+        /**
+         * A program whose function is a nest of four counted loops (counters r9, r7, r6, r5; bodies on r0..r4 and
+         * the r8 stack pointer), with random loads and stores of every width at every level: the translator
+         * makes the outer levels' accesses byte by byte and the inner ones through the JDK's accessors.
+         */
+        Asm nestedProgram() {
+            a.section("fuzz");
+            for (int r = 0; r <= 4; r++) {
+                a.lddw(r, value());
+            }
+            a.mov(8, 10).alu64i(ADD, 8, -256);
+            regLimit = 5;
+            int[] counters = {9, 7, 6, 5};
+            for (int level = 0; level < counters.length; level++) {
+                a.movi(counters[level], 1 + rnd.nextInt(3)).label("nest" + level);
+                body(2 + rnd.nextInt(8), false, null);
+                copy();
+            }
+            for (int level = counters.length - 1; level >= 0; level--) {
+                body(rnd.nextInt(6), false, null);
+                copy();
+                a.alu64i(SUB, counters[level], 1).jmpi(JMP | JNE | K, counters[level], 0, "nest" + level);
+            }
+            body(rnd.nextInt(6), false, null);
+            a.exit();
+            return a;
+        }
+
+        /** A load of any width and signedness whose value is then stored on the stack, where the run's end sees it. */
+        void copy() {
+            int w = new int[] {B, H, W, DW}[rnd.nextInt(4)];
+            int width = width(w);
+            int base = rnd.nextInt(3) == 0 ? 8 : 10;
+            int off = base == 10 ? stackOff(width) : rnd.nextInt(129) - 64;
+            int r = reg();
+            a.ins(LDX | (w != DW && rnd.nextBoolean() ? MEMSX : MEM) | w, r, base, off, 0);
+            a.stx(DW, 10, r, stackOff(8));
         }
 
         Asm program() {
@@ -337,6 +409,49 @@ class DifferentialFuzzTest {
             assertEquals(2, names.stream().filter(n -> n.startsWith("c1_")).count(), names.toString());
             assertEquals(1, names.stream().filter(n -> n.startsWith("c2_")).count(), names.toString());
         }
+    }
+
+    /**
+     * Loop nests: the outer levels' accesses are made byte by byte (every width, signed loads, frame and
+     * computed addresses, faults at the cage's edges), the inner ones through the JDK's accessors; both must give
+     * the interpreter's r0, stack bytes or fault, also when every loop is preempted every few instructions.
+     */
+    @Test
+    void loopNestsMatchInterpreter() throws LoadException {
+        RuntimeOptions o = RuntimeOptions.defaults();
+        Invocation inv = new Invocation("fuzz", new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, null, 0);
+        int faults = 0;
+        for (int i = 0; i < 200; i++) {
+            long seed = 0x4e570000L + i;
+            Asm a = new Gen(seed).nestedProgram();
+            LoadedProgram interp = a.load(ProgramLoader.Mode.INTERPRETER, o, Timeslicer.SYSTEM);
+            LoadedProgram jit = a.load(ProgramLoader.Mode.JIT, o, Timeslicer.SYSTEM);
+            LoadedProgram preempted = ProgramLoader.load(a.link(o), o, new ProgramLoader.Config(
+                    ProgramLoader.Mode.JIT, Timeslicer.SYSTEM, 0, java.util.Set.of(), 3));
+            assertEquals(java.util.Map.of(), ((Translator.Report) jit.translation()).fallbacks());
+            byte[][] m1 = new byte[1][], m2 = new byte[1][], m3 = new byte[1][];
+            String expect = outcome(interp, inv, m1);
+            String got = outcome(jit, inv, m2);
+            String gotPreempted = outcome(preempted, inv, m3);
+            if (!expect.equals(got) || !expect.equals(gotPreempted)) {
+                StringBuilder dis = new StringBuilder();
+                long[] code = a.link(o).code();
+                for (int pc = 0; pc < code.length; pc++) {
+                    dis.append(pc).append(": ").append(Disassembler.disassemble(code[pc],
+                            pc + 1 < code.length ? code[pc + 1] : 0, null)).append('\n');
+                }
+                fail("seed " + Long.toHexString(seed) + ": interpreter " + expect + ", jit " + got + ", preempted "
+                        + gotPreempted + "\n" + dis);
+            }
+            if (m1[0] != null) {
+                assertArrayEquals(m1[0], m2[0], "seed " + Long.toHexString(seed) + ": stack differs (jit)");
+                assertArrayEquals(m1[0], m3[0], "seed " + Long.toHexString(seed) + ": stack differs (preempted)");
+            } else {
+                faults++;
+            }
+        }
+        System.out.println("fuzz: 200 loop nests, " + faults + " ended in a fault");
+        assertTrue(faults < 150, "most loop nests faulted: the generator is too hostile");
     }
 
     @Test

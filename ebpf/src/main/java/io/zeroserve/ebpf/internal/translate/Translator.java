@@ -74,6 +74,12 @@ public final class Translator {
      */
     public static final int SEGMENT_LOAD_LIMIT = Integer.getInteger("zeroserve.ebpf.segmentLoads", 12);
     static final ClassDesc CD_SEG = ClassDesc.of("java.lang.foreign.MemorySegment");
+    /**
+     * Accesses in the outer loops of a nest (two or more levels out from its innermost loops) are made byte by
+     * byte (see FunctionEmitter.byteAccess). The property is for A/B measurements.
+     */
+    static final boolean BYTE_ACCESS_OUTER_LOOPS = Boolean.parseBoolean(
+            System.getProperty("zeroserve.ebpf.byteAccessOuterLoops", "true"));
     static final ClassDesc CD_IOOBE = ClassDesc.of("java.lang.IndexOutOfBoundsException");
     /**
      * Estimated bytecode per region when first splitting (the estimates run high: this gives about 6 KB of real
@@ -644,6 +650,237 @@ public final class Translator {
         return mh;
     }
 
+    private final Map<Integer, int[]> loopDepths = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, long[]> frameIndexedForms = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Whether FunctionEmitter.arenaOffset reassociates frame-indexed addresses; the property is for A/B runs. */
+    static final boolean REASSOCIATE = Boolean.parseBoolean(
+            System.getProperty("zeroserve.ebpf.reassociateFrameIndex", "true"));
+
+    /**
+     * For every memory access of {@code f} through a register that holds {@code r10 + K + rB} there: the register,
+     * rB and K (see FunctionEmitter.arenaOffset). Straight-line tracking only: every jump target and every call
+     * forgets everything; a write to a register forgets the forms built on it.
+     */
+    long[] frameIndexed(Function f) {
+        return frameIndexedForms.computeIfAbsent(f.index(), x -> {
+            int n = f.end() - f.start();
+            boolean[] target = new boolean[n];
+            for (int pc = f.start(); pc < f.end(); pc++) {
+                long w = code[pc];
+                int op = Insn.opcode(w);
+                if (isJump(op)) {
+                    int t = pc + 1 + (op == (JMP32 | JA) ? Insn.imm(w) : Insn.off(w));
+                    if (t >= f.start() && t < f.end()) {
+                        target[t - f.start()] = true;
+                    }
+                }
+                if (op == LDDW) {
+                    pc++;
+                }
+            }
+            // Per register: -1 = unknown; else index register (bits 32-39, 0xff = none) and K (low 32 bits).
+            long[] form = new long[11];
+            java.util.Arrays.fill(form, -1);
+            long[] out = new long[n];
+            for (int pc = f.start(); pc < f.end(); pc++) {
+                if (target[pc - f.start()]) {
+                    java.util.Arrays.fill(form, -1);
+                }
+                long w = code[pc];
+                int op = Insn.opcode(w), dst = Insn.dst(w), src = Insn.src(w), imm = Insn.imm(w);
+                int cls = cls(op);
+                if (cls == LDX || cls == ST || cls == STX) {
+                    int base = cls == LDX ? src : dst;
+                    long fm = form[base];
+                    if (base != 10 && fm != -1 && ((fm >>> 32) & 0xff) != 0xff) {
+                        out[pc - f.start()] = ((long) base << 56) | (((fm >>> 32) & 0xff) << 48) | (fm & 0xffffffffL);
+                    }
+                }
+                // The register this instruction writes, and its new form.
+                int written = -1;
+                long now = -1;
+                if (cls == ALU64 && op == (ALU64 | X | MOV) && src == 10 && Insn.off(w) == 0) {
+                    written = dst;
+                    now = 0xffL << 32; // r10 + 0, no index
+                } else if (cls == ALU64 && (op == (ALU64 | K | ADD) || op == (ALU64 | K | SUB))) {
+                    written = dst;
+                    long fm = form[dst];
+                    long k = fm == -1 ? 0 : (int) fm + (long) (op == (ALU64 | K | ADD) ? imm : -(long) imm);
+                    if (fm != -1 && k == (int) k) {
+                        now = (fm & 0xff00000000L) | (k & 0xffffffffL);
+                    }
+                } else if (cls == ALU64 && op == (ALU64 | X | ADD) && src != dst && src != 10) {
+                    written = dst;
+                    long fm = form[dst];
+                    if (fm != -1 && ((fm >>> 32) & 0xff) == 0xff) {
+                        now = ((long) src << 32) | (fm & 0xffffffffL);
+                    }
+                } else if (cls == ALU64 && op == (ALU64 | X | MOV) && Insn.off(w) == 0 && src != 10) {
+                    written = dst;
+                    now = form[src];
+                } else if (cls == ALU || cls == ALU64 || cls == LDX || op == LDDW) {
+                    written = dst;
+                } else if (cls == STX && mode(op) == ATOMIC) {
+                    if (imm == CMPXCHG) {
+                        written = 0;
+                    } else if ((imm & FETCH) != 0) {
+                        written = src;
+                    }
+                } else if (op == CALL_OP) {
+                    java.util.Arrays.fill(form, -1);
+                }
+                if (written >= 0) {
+                    if (now != -1 && ((now >>> 32) & 0xff) == written) {
+                        now = -1; // r3 = r10 + K + r3 copied into r3 itself: the index is gone
+                    }
+                    for (int r = 0; r <= 10; r++) {
+                        if (form[r] != -1 && ((form[r] >>> 32) & 0xff) == written) {
+                            form[r] = -1; // built on the register just overwritten
+                        }
+                    }
+                    form[written] = now;
+                }
+                if (op == LDDW) {
+                    pc++;
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Per instruction of {@code f}, how many loops contain it. Loops are natural loops of back edges (edges to an
+     * instruction that dominates their source, dominators by Cooper, Harvey and Kennedy's iteration over reverse
+     * postorder), so the layout does not matter: clang places loop bodies before their headers and after their
+     * latches. Irreducible cycles count as no loop; unreachable code has depth 0.
+     */
+    int[] loopDepth(Function f) {
+        return loopDepths.computeIfAbsent(f.index(), k -> {
+            int n = f.end() - f.start();
+            int base = f.start();
+            List<List<Integer>> succ = new ArrayList<>(n);
+            List<List<Integer>> pred = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                succ.add(new ArrayList<>(2));
+                pred.add(new ArrayList<>(2));
+            }
+            for (int pc = f.start(); pc < f.end(); pc++) {
+                long w = code[pc];
+                int op = Insn.opcode(w);
+                int next = op == LDDW ? pc + 2 : pc + 1;
+                if (fallsThrough(op) && next < f.end()) {
+                    succ.get(pc - base).add(next - base);
+                    pred.get(next - base).add(pc - base);
+                }
+                if (isJump(op)) {
+                    int t = next + (op == (JMP32 | JA) ? Insn.imm(w) : Insn.off(w));
+                    if (t >= f.start() && t < f.end()) {
+                        succ.get(pc - base).add(t - base);
+                        pred.get(t - base).add(pc - base);
+                    }
+                }
+                pc = next - 1;
+            }
+            // Postorder numbers by an iterative depth-first search from the entry.
+            int[] post = new int[n];
+            java.util.Arrays.fill(post, -1);
+            int[] order = new int[n]; // nodes by postorder number
+            int count = 0;
+            boolean[] seen = new boolean[n];
+            int[] stack = new int[n];
+            int[] edge = new int[n];
+            int sp = 0;
+            stack[sp++] = 0;
+            seen[0] = true;
+            while (sp > 0) {
+                int v = stack[sp - 1];
+                if (edge[v] < succ.get(v).size()) {
+                    int s2 = succ.get(v).get(edge[v]++);
+                    if (!seen[s2]) {
+                        seen[s2] = true;
+                        stack[sp++] = s2;
+                    }
+                } else {
+                    sp--;
+                    post[v] = count;
+                    order[count++] = v;
+                }
+            }
+            int[] idom = new int[n];
+            java.util.Arrays.fill(idom, -1);
+            idom[0] = 0;
+            boolean changed = true;
+            while (changed) {
+                changed = false;
+                for (int o = count - 1; o >= 0; o--) {
+                    int b = order[o];
+                    if (b == 0) {
+                        continue;
+                    }
+                    int d = -1;
+                    for (int p : pred.get(b)) {
+                        if (post[p] < 0 || idom[p] < 0) {
+                            continue;
+                        }
+                        if (d < 0) {
+                            d = p;
+                        } else {
+                            int x = p, y = d;
+                            while (x != y) {
+                                while (post[x] < post[y]) {
+                                    x = idom[x];
+                                }
+                                while (post[y] < post[x]) {
+                                    y = idom[y];
+                                }
+                            }
+                            d = x;
+                        }
+                    }
+                    if (d >= 0 && idom[b] != d) {
+                        idom[b] = d;
+                        changed = true;
+                    }
+                }
+            }
+            Map<Integer, java.util.BitSet> bodies = new TreeMap<>();
+            for (int u = 0; u < n; u++) {
+                if (post[u] < 0) {
+                    continue;
+                }
+                for (int h : succ.get(u)) {
+                    int x = u;
+                    while (x != h && x != 0) {
+                        x = idom[x];
+                    }
+                    if (x != h) {
+                        continue; // not a back edge
+                    }
+                    java.util.BitSet body = bodies.computeIfAbsent(h, z -> new java.util.BitSet(n));
+                    body.set(h);
+                    java.util.ArrayDeque<Integer> work = new java.util.ArrayDeque<>();
+                    work.push(u);
+                    while (!work.isEmpty()) {
+                        int v = work.pop();
+                        if (!body.get(v)) {
+                            body.set(v);
+                            for (int p : pred.get(v)) {
+                                work.push(p);
+                            }
+                        }
+                    }
+                }
+            }
+            int[] depth = new int[n];
+            for (java.util.BitSet body : bodies.values()) {
+                for (int i = body.nextSetBit(0); i >= 0; i = body.nextSetBit(i + 1)) {
+                    depth[i]++;
+                }
+            }
+            return depth;
+        });
+    }
+
     private final Map<Integer, int[]> liveness = new HashMap<>();
 
     /**
@@ -763,6 +1000,14 @@ public final class Translator {
         private final Label[] afterCheck;
         /** Loads through computed pointers use the segment path (few enough for C2's inlining budget). */
         private final boolean segmentLoads;
+        /**
+         * Per instruction: 0, or the memory access's base register (bits 56-63), an index register rB (48-55) and
+         * K (low 32 bits) when the base holds {@code r10 + K + rB} there (see {@link #arenaOffset}).
+         */
+        private final long[] frameIndexed;
+        /** Loop depth per instruction of the function, and the deepest. */
+        private final int[] depth;
+        private final int maxDepth;
 
         /**
          * Calls a static method of the program's class: directly, or from a continuation (a class of its own,
@@ -848,6 +1093,13 @@ public final class Translator {
                 }
             }
             this.segmentLoads = computedLoads <= SEGMENT_LOAD_LIMIT;
+            this.frameIndexed = frameIndexed(f);
+            this.depth = loopDepth(f);
+            int deepest = 0;
+            for (int d : depth) {
+                deepest = Math.max(deepest, d);
+            }
+            this.maxDepth = deepest;
             this.loadLimit = image.arenaBytes();
             this.storeLimit = image.stackBytes();
         }
@@ -1265,7 +1517,8 @@ public final class Translator {
             }
             Label fault = cob.newLabel();
             // tmp = addr - BASE; fault unless tmp <= limit - width, unsigned (lea, cmp imm32, ja).
-            cob.lload(slot[base]).loadConstant((long) off - BASE).ladd().dup2().lstore(tmp)
+            arenaOffset(pc, base, off);
+            cob.dup2().lstore(tmp)
                     .loadConstant(limit - width)
                     .invokestatic(ConstantDescs.CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long))
                     .ifgt(fault);
@@ -1283,8 +1536,80 @@ public final class Translator {
             }
         }
 
+        /**
+         * Whether the access at {@code pc} is made byte by byte: one in a loop at least two levels out from the
+         * function's innermost loops. Every wider accessor of the JDK (byte-array views, memory segments, byte
+         * buffers) ends in a small {@code Unsafe} method without {@code @ForceInline}, which C2 refuses to inline
+         * at a call site it profiles as rare ("low call site frequency"): matmul's spills in its outermost loop
+         * then became real calls, every value live across them went to the stack for the whole nest and C2
+         * stopped hoisting the inner loops' segment checks, 3x slower, depending on which programs had warmed
+         * the JDK's accessors before. Bytes are plain array instructions: C2 merges the stores into one
+         * (MergeStores); the loads stay separate, which sites this far out can afford (one level out from the
+         * innermost loop they cost matmul and sort 5 %, and were never refused).
+         */
+        private boolean byteAccess(int pc, int width) {
+            int d = depth[pc - f.start()];
+            return BYTE_ACCESS_OUTER_LOOPS && width > 1 && d >= 1 && d <= maxDepth - 2;
+        }
+
+        /** The little-endian value of {@code width} bytes at {@code idx} (checked), zero- or sign-extended. */
+        private void byteLoad(int width, boolean signed) {
+            for (int k = 0; k < width; k++) {
+                cob.aload(mem).iload(idx);
+                if (k > 0) {
+                    cob.loadConstant(k).iadd();
+                }
+                cob.baload().i2l();
+                if (k < width - 1 || !signed) {
+                    cob.loadConstant(0xffL).land();
+                }
+                if (k > 0) {
+                    cob.loadConstant(8 * k).lshl().lor();
+                }
+            }
+        }
+
+        /** Stores the low {@code width} bytes of the long on the stack at {@code idx} (checked), little-endian. */
+        private void byteStore(int width) {
+            cob.lstore(tmp);
+            for (int k = 0; k < width; k++) {
+                cob.aload(mem).iload(idx);
+                if (k > 0) {
+                    cob.loadConstant(k).iadd();
+                }
+                cob.lload(tmp);
+                if (k > 0) {
+                    cob.loadConstant(8 * k).lushr();
+                }
+                cob.l2i().bastore();
+            }
+        }
+
+        /**
+         * Pushes the arena offset {@code reg + off - BASE} of a computed access (a long). When {@code reg} is known
+         * to hold {@code r10 + K + rB} (clang's array indexing: {@code r5 = r10; r5 += -0x1400; r5 += r4}), the
+         * same value is computed as {@code rB + (fpIdx + K + off)}: the parenthesis is loop-invariant, so C2 keeps
+         * it in a register and the address is one {@code lea} (crc32's table lookup is on its dependency chain).
+         */
+        private void arenaOffset(int pc, int reg, int off) {
+            long form = frameIndexed[pc - f.start()];
+            if (form != 0 && REASSOCIATE && (int) (form >>> 56) == reg) {
+                int rb = (int) (form >>> 48) & 0xff;
+                long k = (int) form;
+                cob.iload(fpIdx).i2l().loadConstant(k + off).ladd().lload(slot[rb]).ladd();
+                return;
+            }
+            cob.lload(slot[reg]).loadConstant((long) off - BASE).ladd();
+        }
+
         private void load(int pc, int op, int dst, int src, int off) {
             int width = width(op);
+            if (byteAccess(pc, width)) {
+                address(pc, src, off, width, loadLimit, false);
+                byteLoad(width, mode(op) == MEMSX);
+                cob.lstore(slot[dst]);
+                return;
+            }
             if (segmentLoads && !frameAccess(src, off, width)) {
                 // One bounds check instead of two (ours and the array's): the JDK's 64-bit one on the arena as a
                 // heap segment, which is exactly the loadable memory (stack, then data). Out of bounds, negative
@@ -1292,7 +1617,7 @@ public final class Translator {
                 Label start = cob.newLabel(), end = cob.newLabel(), handler = cob.newLabel();
                 boolean sx = mode(op) == MEMSX;
                 cob.aload(0).getfield(CD_CTX, "seg", CD_SEG);
-                cob.lload(slot[src]).loadConstant((long) off - BASE).ladd();
+                arenaOffset(pc, src, off);
                 cob.labelBinding(start);
                 cob.invokestatic(CD_OPS, (sx ? "sldsx" : "sld") + width * 8, MethodTypeDesc.of(CD_long, CD_SEG,
                         CD_long));
@@ -1317,6 +1642,15 @@ public final class Translator {
         private void store(int pc, int op, int dst, int src, int off, int imm) {
             int width = width(op);
             address(pc, dst, off, width, storeLimit, true);
+            if (mode(op) != ATOMIC && byteAccess(pc, width)) {
+                if (cls(op) == ST) {
+                    cob.loadConstant((long) imm);
+                } else {
+                    cob.lload(slot[src]);
+                }
+                byteStore(width);
+                return;
+            }
             if (mode(op) == ATOMIC) {
                 cob.aload(mem).iload(idx).loadConstant(imm).lload(slot[src]).lload(slot[0])
                         .invokestatic(CD_OPS, width == 8 ? "atomic64" : "atomic32",
