@@ -331,7 +331,7 @@ public abstract class TransportContractTest {
         }
         try (Socket client = connect(listener)) {
             Connection c = acceptOnVirtualThread(listener).get();
-            CompletableFuture<Void> writer = onVirtualThread(() -> {
+            CompletableFuture<Void> writer = onThreadOf(c, () -> {
                 for (int i = 0; i < parts.size(); i++) {
                     byte[] part = parts.get(i);
                     if (i % 3 == 2) {
@@ -355,7 +355,7 @@ public abstract class TransportContractTest {
         try (Socket client = connect(listener)) {
             Connection c = acceptOnVirtualThread(listener).get();
             IOException failure = new IOException("producer failed on purpose");
-            CompletableFuture<Void> writer = onVirtualThread(() -> {
+            CompletableFuture<Void> writer = onThreadOf(c, () -> {
                 IOException e = assertThrows(IOException.class, () -> c.write(target -> {
                     throw failure;
                 }));
@@ -374,7 +374,7 @@ public abstract class TransportContractTest {
     void peerResetMidProducerWriteFailsTheWriterAndFreesItsBuffers() throws Exception {
         Socket client = connect(listener);
         Connection c = acceptOnVirtualThread(listener).get();
-        CompletableFuture<Object> writer = onVirtualThread(() -> {
+        CompletableFuture<Object> writer = onThreadOf(c, () -> {
             while (true) {
                 c.write(target -> {
                     target.fill((byte) 'p');
@@ -402,7 +402,7 @@ public abstract class TransportContractTest {
         new Random(9).nextBytes(big);
         try (Socket client = connect(listener)) {
             Connection c = acceptOnVirtualThread(listener).get();
-            CompletableFuture<Void> writer = onVirtualThread(() -> {
+            CompletableFuture<Void> writer = onThreadOf(c, () -> {
                 c.write(big, 0, 1_000_000);
                 c.write(producerOf(java.util.Arrays.copyOfRange(big, 1_000_000, big.length)));
                 c.close();

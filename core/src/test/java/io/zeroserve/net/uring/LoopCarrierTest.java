@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zeroserve.net.Connection;
+import io.zeroserve.net.IoUringSupport;
 import io.zeroserve.net.ListenAddress;
 import io.zeroserve.net.Listener;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,6 +32,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LoopCarrierTest {
     private static final String POLLER = "zeroserve-io_uring-0";
+
+    @BeforeAll
+    static void needsIoUring() {
+        IoUringSupport.assumeAvailable();
+    }
 
     private static IoUringTransport oneRing() throws IOException {
         IoUringTransport t = IoUringTransport.create(IoUringTransport.Options.defaults().withRings(1)
