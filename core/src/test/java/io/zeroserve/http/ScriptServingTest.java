@@ -242,6 +242,57 @@ class ScriptServingTest {
     }
 
     @Test
+    void endlessScriptsDoNotStallOtherConnections() throws Exception {
+        // One io_uring ring: its poller thread carries every connection's thread, so four scripts that never end
+        // must be time-sliced off it for another connection to be served (on NIO, four spinners outnumber the
+        // JDK's carriers). The CPU budget only bounds the spinners' life; the fast request must not wait for it.
+        // The short grace period lets the stop cancel the spinners instead of waiting for them.
+        Path tar = site(compile("spin.c", """
+                ZS_ENTRY zs_u64 e(void) {
+                  char q[8];
+                  zs_req_query(q, sizeof q);
+                  if (q[0] == 's') { volatile int x = 0; for (;;) x++; }
+                  zs_respond(200, ZS_STR("fast"));
+                  return 0;
+                }
+                """));
+        System.setProperty("zeroserve.io_uring.rings", "1");
+        try {
+            server = ZeroServe.builder().site(tar).address("127.0.0.1:0").requestLogging(false)
+                    .transport(TestSites.transport()).gracePeriod(java.time.Duration.ofMillis(200))
+                    .scripts(new ScriptConfig(List.of(), List.of(), ScriptOptions.defaults()
+                            .withTiming(java.time.Duration.ofMillis(2), java.time.Duration.ofMillis(20),
+                                    java.time.Duration.ofSeconds(60))))
+                    .build().start();
+        } finally {
+            System.clearProperty("zeroserve.io_uring.rings");
+        }
+        List<Socket> spinners = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Socket spinner = new Socket(InetAddress.getLoopbackAddress(), server.port());
+                spinner.getOutputStream().write("GET /?s HTTP/1.1\r\nHost: x\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                spinners.add(spinner);
+            }
+            for (int i = 0; i < 3; i++) {
+                // The timeout bounds a stall (which fails the test), it is not a timing assertion.
+                HttpResponse<String> fast = send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/?f")).timeout(java.time.Duration.ofSeconds(30)));
+                assertEquals(200, fast.statusCode());
+                assertEquals("fast", fast.body());
+            }
+            for (Socket spinner : spinners) {
+                assertEquals(0, spinner.getInputStream().available(), "a spinner answered: its script ended");
+            }
+        } finally {
+            for (Socket spinner : spinners) {
+                spinner.close();
+            }
+        }
+    }
+
+    @Test
     void rateLimitStateSurvivesReload() throws Exception {
         Path tar = site(compile("rl.c", "ZS_ENTRY zs_u64 e(void) {"
                 + " if (zs_rate_limit(ZS_STR(\"k\"), 0, 0, 1) != 0) zs_respond(429, 0, 0); return 0; }"));
