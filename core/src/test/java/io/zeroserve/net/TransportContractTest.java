@@ -372,14 +372,28 @@ public abstract class TransportContractTest {
 
     @Test
     void peerResetMidProducerWriteFailsTheWriterAndFreesItsBuffers() throws Exception {
+        resetWhileWriting(c -> c.write(target -> {
+            target.fill((byte) 'p');
+            return (int) Math.min(target.byteSize(), 256 * 1024);
+        }));
+        assertNoWriteBufferHeld();
+        assertServesAnotherClient();
+    }
+
+    private interface WriteStep {
+        void write(Connection c) throws IOException;
+    }
+
+    /**
+     * A server thread repeats {@code step} while the client, once bytes arrive, resets the connection: the writer
+     * must fail with an IOException. The server's connection is closed afterwards.
+     */
+    private void resetWhileWriting(WriteStep step) throws Exception {
         Socket client = connect(listener);
         Connection c = acceptOnVirtualThread(listener).get();
         CompletableFuture<Object> writer = onThreadOf(c, () -> {
             while (true) {
-                c.write(target -> {
-                    target.fill((byte) 'p');
-                    return (int) Math.min(target.byteSize(), 256 * 1024);
-                });
+                step.write(c);
             }
         });
         client.getInputStream().readNBytes(1000); // the server is writing
@@ -388,8 +402,6 @@ public abstract class TransportContractTest {
         ExecutionException e = assertThrows(ExecutionException.class, writer::get);
         assertInstanceOf(IOException.class, e.getCause());
         c.close();
-        assertNoWriteBufferHeld();
-        assertServesAnotherClient();
     }
 
     /**
@@ -455,20 +467,8 @@ public abstract class TransportContractTest {
 
     @Test
     void peerResetMidWriteFailsTheWriterAndFreesTheConnection() throws Exception {
-        Socket client = connect(listener);
-        Connection c = acceptOnVirtualThread(listener).get();
         byte[] chunk = new byte[256 * 1024];
-        CompletableFuture<Object> writer = onThreadOf(c, () -> {
-            while (true) {
-                c.write(chunk, 0, chunk.length);
-            }
-        });
-        client.getInputStream().readNBytes(1000); // the server is writing
-        client.setSoLinger(true, 0); // close() sends RST
-        client.close();
-        ExecutionException e = assertThrows(ExecutionException.class, writer::get);
-        assertInstanceOf(IOException.class, e.getCause());
-        c.close();
+        resetWhileWriting(c -> c.write(chunk, 0, chunk.length));
         assertServesAnotherClient();
     }
 

@@ -1,10 +1,8 @@
 package io.zeroserve.tls;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,32 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
 class ConcurrentWritersTest {
     private static final int WRITERS = 8;
     private static final int FRAMES = 150;
+    private static final int FRAME_MAX = 40_000;
 
     @TempDir
     Path dir;
-
-    /** Frame: writer (4), sequence (4), length (4), then length bytes of (writer + sequence). */
-    private static byte[] frame(int writer, int seq) {
-        int len = (seq * 977 + writer * 131) % 40000;
-        ByteBuffer b = ByteBuffer.allocate(12 + len).putInt(writer).putInt(seq).putInt(len);
-        byte fill = (byte) (writer * 31 + seq);
-        for (int i = 0; i < len; i++) {
-            b.put(fill);
-        }
-        return b.array();
-    }
 
     @Test
     void manyWritersOneReader() throws Exception {
         TestPki pki = new TestPki();
         Path certs = Files.createDirectories(dir.resolve("certs"));
         TestPki.writeCombined(certs.resolve("c.pem"), pki.leaf("localhost"));
-        int total = 0;
-        for (int w = 0; w < WRITERS; w++) {
-            for (int s = 0; s < FRAMES; s++) {
-                total += frame(w, s).length;
-            }
-        }
+        int total = WriterFrames.total(WRITERS, FRAMES, FRAME_MAX);
         java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.CountDownLatch handlerDone = new java.util.concurrent.CountDownLatch(1);
         try (TlsContext tls = TlsContext.create(TlsSettings.builder().certificateDirectory(certs).build());
@@ -60,7 +43,7 @@ class ConcurrentWritersTest {
                      int id = w;
                      writers.add(Thread.ofVirtual().start(() -> {
                          for (int s = 0; s < FRAMES; s++) {
-                             byte[] f = frame(id, s);
+                             byte[] f = WriterFrames.frame(id, s, FRAME_MAX);
                              socket.write(f, 0, f.length);
                          }
                      }));
@@ -86,21 +69,7 @@ class ConcurrentWritersTest {
                 c.write(upload);
                 byte[] all = c.read(total);
                 assertEquals(total, all.length);
-                int[] next = new int[WRITERS];
-                ByteBuffer b = ByteBuffer.wrap(all);
-                while (b.hasRemaining()) {
-                    int w = b.getInt();
-                    int s = b.getInt();
-                    int len = b.getInt();
-                    assertEquals(next[w]++, s, "writer " + w + " out of order");
-                    byte[] body = new byte[len];
-                    b.get(body);
-                    byte[] expected = Arrays.copyOfRange(frame(w, s), 12, 12 + len);
-                    assertArrayEquals(expected, body);
-                }
-                for (int w = 0; w < WRITERS; w++) {
-                    assertEquals(FRAMES, next[w]);
-                }
+                WriterFrames.assertWholeAndInOrder(all, WRITERS, FRAMES, FRAME_MAX);
             }
             assertTrue(handlerDone.await(60, TimeUnit.SECONDS));
             assertEquals(100_000, received.get());

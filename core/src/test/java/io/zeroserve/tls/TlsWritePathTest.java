@@ -18,7 +18,6 @@ import io.zeroserve.net.uring.IoUringTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +43,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TlsWritePathTest {
+    /** Longest frame body of concurrentStreamsKeepEachWriteWhole: most frames need more than one 16 KiB round. */
+    private static final int FRAME_MAX = 50_000;
+
     @TempDir
     Path dir;
     private TlsContext tls;
@@ -142,17 +144,6 @@ class TlsWritePathTest {
         server.get();
     }
 
-    /** Frame: writer (4), sequence (4), length (4), then length bytes of (writer + sequence); many span rounds. */
-    private static byte[] frame(int writer, int seq) {
-        int len = (seq * 7919 + writer * 3301) % 50000;
-        ByteBuffer b = ByteBuffer.allocate(12 + len).putInt(writer).putInt(seq).putInt(len);
-        byte fill = (byte) (writer * 31 + seq + 1);
-        for (int i = 0; i < len; i++) {
-            b.put(fill);
-        }
-        return b.array();
-    }
-
     /**
      * HTTP/2's threading: streams write concurrently while the reader waits for the peer, every other frame as a
      * {@link BufferData} as Helidon writes them. Frames larger than a round are sealed in several rounds; no other
@@ -164,19 +155,14 @@ class TlsWritePathTest {
         int writers = 6;
         int frames = 60;
         Listener listener = listen(name);
-        int total = 0;
-        for (int w = 0; w < writers; w++) {
-            for (int s = 0; s < frames; s++) {
-                total += frame(w, s).length;
-            }
-        }
+        int total = WriterFrames.total(writers, frames, FRAME_MAX);
         CompletableFuture<Void> server = serveOne(listener, socket -> {
             List<Thread> threads = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
                 int id = w;
                 threads.add(Thread.ofVirtual().start(() -> {
                     for (int s = 0; s < frames; s++) {
-                        byte[] f = frame(id, s);
+                        byte[] f = WriterFrames.frame(id, s, FRAME_MAX);
                         if (s % 2 == 0) {
                             socket.write(f, 0, f.length);
                         } else {
@@ -200,21 +186,7 @@ class TlsWritePathTest {
             byte[] all = client.read(total);
             client.write(new byte[] {1});
             assertEquals(total, all.length);
-            int[] next = new int[writers];
-            ByteBuffer b = ByteBuffer.wrap(all);
-            while (b.hasRemaining()) {
-                int w = b.getInt();
-                int s = b.getInt();
-                int len = b.getInt();
-                assertEquals(next[w]++, s, "writer " + w + " out of order");
-                byte[] body = new byte[len];
-                b.get(body);
-                assertArrayEquals(Arrays.copyOfRange(frame(w, s), 12, 12 + len), body,
-                        "frame " + s + " of writer " + w + " was interleaved with another write");
-            }
-            for (int w = 0; w < writers; w++) {
-                assertEquals(frames, next[w]);
-            }
+            WriterFrames.assertWholeAndInOrder(all, writers, frames, FRAME_MAX);
         }
         server.get();
     }
