@@ -192,6 +192,28 @@ class LoopCarrierTest {
     }
 
     @Test
+    void aConnectionThreadCanCloseItsOwnTransport() throws Exception {
+        // An embedding application may stop the server from a request: the closing thread is carried by the very
+        // poller that the close stops, so it must park (not block the poller) and resume on an orphan carrier.
+        IoUringTransport t = oneRing();
+        Listener l = t.listen(ListenAddress.parse("127.0.0.1:0"), 16);
+        try (Socket client = connect(l)) {
+            Connection c = l.accept();
+            CompletableFuture<String> closer = on(c.threadBuilder(), () -> {
+                byte[] got = c.read();
+                c.write(got, 0, got.length);
+                String before = carrier();
+                t.close();
+                return before + " then " + carrier();
+            });
+            assertEchoes(client, "bye");
+            String carriers = closer.get();
+            assertTrue(carriers.matches(POLLER + " then zeroserve-orphaned-carrier-\\d+"), carriers);
+            assertEquals(-1, client.getInputStream().read(), "the close closed the connection");
+        }
+    }
+
+    @Test
     void fallsBackToTheJdkSchedulerWhenTheLookupIsRefused() throws Exception {
         System.setProperty(LoopCarriers.FAIL_LOOKUP_PROPERTY, "true");
         IoUringTransport t;
