@@ -428,8 +428,9 @@ public final class TlsSocket implements HelidonSocket {
         }
 
         /**
-         * Under {@code sslLock}: seals the next {@link #WRITE_CHUNK} bytes (or what is left) into the write BIO. The caller's error queue was cleared by SSL_write itself
-         * ({@code ssl_reset_error_state}), so a failure's errors are this call's.
+         * Under {@code sslLock}: seals the next {@link #WRITE_CHUNK} bytes (or what is left) into the write BIO. The
+         * caller's error queue was cleared by SSL_write itself ({@code ssl_reset_error_state}), so a failure's errors
+         * are this call's.
          */
         void sealRound() throws IOException {
             long budget = Math.min(remaining, WRITE_CHUNK);

@@ -437,15 +437,9 @@ final class Poller implements Runnable {
         }
     }
 
+    /** Runs the tasks other threads posted. */
     private void runTasks() {
-        Runnable r;
-        while ((r = tasks.poll()) != null) {
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "io_uring poller " + index + ": task failed", e);
-            }
-        }
+        runEach(tasks);
     }
 
     /**
@@ -475,8 +469,13 @@ final class Poller implements Runnable {
 
     /** Runs the tasks posted from the poller thread, including the ones they post. */
     private void runReadyTasks() {
+        runEach(readyTasks);
+    }
+
+    /** Runs and removes the queue's tasks, including those they add to it; a failing task is logged, not fatal. */
+    private void runEach(java.util.Queue<Runnable> queue) {
         Runnable r;
-        while ((r = readyTasks.poll()) != null) {
+        while ((r = queue.poll()) != null) {
             try {
                 r.run();
             } catch (RuntimeException e) {

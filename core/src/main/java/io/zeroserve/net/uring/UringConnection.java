@@ -700,13 +700,7 @@ final class UringConnection implements Connection, Poller.Registration {
                 sendError = res;
                 sendErrorInRead = inRead;
             }
-            dropped = filling ? null : staged; // a filling writer drops it itself when it commits
-            if (!filling) {
-                staged = null;
-                stagedLength = 0;
-            }
-            stagedFileFd = -1;
-            sendActive = false;
+            dropped = dropStagedUnderSendLock();
             w = writer;
         }
         if (dropped != null) {
@@ -875,17 +869,28 @@ final class UringConnection implements Connection, Poller.Registration {
         }
     }
 
+    /**
+     * Under {@code sendLock}: forgets the staged bytes and any file read into them, and marks no send active.
+     *
+     * @return the staged buffer for the caller to release outside the lock, or null (none, or a filling writer,
+     *         which drops it itself when it commits)
+     */
+    private MemorySegment dropStagedUnderSendLock() {
+        MemorySegment dropped = filling ? null : staged;
+        if (!filling) {
+            staged = null;
+            stagedLength = 0;
+        }
+        stagedFileFd = -1;
+        sendActive = false;
+        return dropped;
+    }
+
     private void closedFd() {
         MemorySegment dropped;
         synchronized (sendLock) {
             sendClosed = true;
-            dropped = filling ? null : staged; // a filling writer drops it itself when it commits
-            if (!filling) {
-                staged = null;
-                stagedLength = 0;
-            }
-            stagedFileFd = -1;
-            sendActive = false;
+            dropped = dropStagedUnderSendLock();
             Thread w = writer;
             if (w != null) {
                 LockSupport.unpark(w);
