@@ -33,7 +33,8 @@ final class ServerProcess implements AutoCloseable {
     /** Starts {@code zeroserve ARGS --transport <the test transport>} with the test classpath. */
     static ServerProcess start(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp",
+                "--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"),
                 Main.class.getName(), "--transport", TestSites.transport()));
         command.addAll(List.of(args));

@@ -23,8 +23,12 @@ import java.util.Set;
 
 /** Entry of the load pipeline: elf, link, verify, translate. */
 public final class ProgramLoader {
-    /** Which engine runs the program: translated bytecode (default) or the reference interpreter. */
-    public enum Mode { JIT, INTERPRETER }
+    /**
+     * Which engine runs the program: translated bytecode (default), the same with every arena access through the
+     * JDK's checked views (what runs where {@code RawMemory} is unavailable; tests cover it), or the reference
+     * interpreter.
+     */
+    public enum Mode { JIT, JIT_CHECKED_VIEWS, INTERPRETER }
 
     /**
      * Internal knobs for tests and benchmarks.
@@ -106,7 +110,7 @@ public final class ProgramLoader {
             return new LoadedProgram(image, interpreter, interpreter, "interpreter", null);
         }
         var jit = Translator.translateWithReport(image, config.forceRegionBytes(),
-                config.interpretFunctions(), config.testFuel());
+                config.interpretFunctions(), config.testFuel(), config.mode() == Mode.JIT);
         return new LoadedProgram(image, jit.getKey(), interpreter, "jit", jit.getValue());
     }
 

@@ -2,6 +2,7 @@ package io.zeroserve.ebpf.internal;
 
 import static io.zeroserve.ebpf.internal.isa.Op.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import io.zeroserve.ebpf.ProgramFault;
 import io.zeroserve.ebpf.RuntimeOptions;
 import io.zeroserve.ebpf.internal.run.Layout;
 import io.zeroserve.ebpf.internal.run.LoadedProgram;
+import io.zeroserve.ebpf.internal.run.RawMemory;
 import io.zeroserve.ebpf.internal.run.Timeslicer;
 import io.zeroserve.ebpf.internal.translate.Translator;
 
@@ -19,6 +21,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -45,10 +48,11 @@ class CageEdgesTest {
     /**
      * Section {@code <kind><width>}: r6 = the u64 delta in calldata, r7 = r3 (stack base) + r6, then the access at
      * [r7 + off] at pc 3 (atomics: pc 4). Loads return the value; stores write 0x5a..., atomics add 1; both return 7.
-     * {@code ldc<width>} is the same load followed by more loads than the translator makes through the arena's
-     * segment in one method, so its loads take the other path (our compare, then the array's own check).
+     * {@code ldc<width>} is the same load followed by more loads than the checked-views translation makes through
+     * the arena's segment in one method, so its loads take the other path there (our compare, then the array's own
+     * check).
      * {@code ldb<width>} and {@code stb<width>} make the access in the outermost of three nested loops (each runs
-     * once), where the translator reads and writes the arena byte by byte.
+     * once), where the checked-views translation reads and writes the arena byte by byte.
      */
     static Asm program(int off) {
         Asm a = new Asm();
@@ -97,7 +101,7 @@ class CageEdgesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ProgramLoader.Mode.class, names = {"INTERPRETER", "JIT"})
+    @EnumSource(value = ProgramLoader.Mode.class, names = {"INTERPRETER", "JIT", "JIT_CHECKED_VIEWS"})
     void everyAccessIsConfinedAtTheEdges(ProgramLoader.Mode mode) throws LoadException {
         RuntimeOptions o = RuntimeOptions.defaults();
         long stack = o.stackBytes();
@@ -133,6 +137,21 @@ class CageEdgesTest {
             }
         }
         assertTrue(checked > 200);
+    }
+
+    /**
+     * The tests must exercise what production runs: translated code on raw memory access, our compare being the
+     * only check (the build passes {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}, as the launcher
+     * does); the checked-views mode must not use it.
+     */
+    @Test
+    void translatedCodeAccessesTheArenaRawUnlessAskedForCheckedViews() throws LoadException {
+        assertTrue(RawMemory.available(), "raw memory access unavailable: " + RawMemory.UNAVAILABLE);
+        RuntimeOptions o = RuntimeOptions.defaults();
+        assertTrue(((Translator.Report) program(0).load(ProgramLoader.Mode.JIT, o, Timeslicer.SYSTEM).translation())
+                .rawMemory());
+        assertFalse(((Translator.Report) program(0).load(ProgramLoader.Mode.JIT_CHECKED_VIEWS, o, Timeslicer.SYSTEM)
+                .translation()).rawMemory());
     }
 
     /**

@@ -428,12 +428,14 @@ class DifferentialFuzzTest {
             LoadedProgram jit = a.load(ProgramLoader.Mode.JIT, o, Timeslicer.SYSTEM);
             LoadedProgram preempted = ProgramLoader.load(a.link(o), o, new ProgramLoader.Config(
                     ProgramLoader.Mode.JIT, Timeslicer.SYSTEM, 0, java.util.Set.of(), 3));
+            LoadedProgram views = a.load(ProgramLoader.Mode.JIT_CHECKED_VIEWS, o, Timeslicer.SYSTEM);
             assertEquals(java.util.Map.of(), ((Translator.Report) jit.translation()).fallbacks());
-            byte[][] m1 = new byte[1][], m2 = new byte[1][], m3 = new byte[1][];
+            byte[][] m1 = new byte[1][], m2 = new byte[1][], m3 = new byte[1][], m4 = new byte[1][];
             String expect = outcome(interp, inv, m1);
             String got = outcome(jit, inv, m2);
             String gotPreempted = outcome(preempted, inv, m3);
-            if (!expect.equals(got) || !expect.equals(gotPreempted)) {
+            String gotViews = outcome(views, inv, m4);
+            if (!expect.equals(got) || !expect.equals(gotPreempted) || !expect.equals(gotViews)) {
                 StringBuilder dis = new StringBuilder();
                 long[] code = a.link(o).code();
                 for (int pc = 0; pc < code.length; pc++) {
@@ -441,11 +443,12 @@ class DifferentialFuzzTest {
                             pc + 1 < code.length ? code[pc + 1] : 0, null)).append('\n');
                 }
                 fail("seed " + Long.toHexString(seed) + ": interpreter " + expect + ", jit " + got + ", preempted "
-                        + gotPreempted + "\n" + dis);
+                        + gotPreempted + ", checked views " + gotViews + "\n" + dis);
             }
             if (m1[0] != null) {
                 assertArrayEquals(m1[0], m2[0], "seed " + Long.toHexString(seed) + ": stack differs (jit)");
                 assertArrayEquals(m1[0], m3[0], "seed " + Long.toHexString(seed) + ": stack differs (preempted)");
+                assertArrayEquals(m1[0], m4[0], "seed " + Long.toHexString(seed) + ": stack differs (views)");
             } else {
                 faults++;
             }
@@ -475,14 +478,17 @@ class DifferentialFuzzTest {
             LoadedProgram preempted = ProgramLoader.load(a.link(o), o, new ProgramLoader.Config(
                     ProgramLoader.Mode.JIT, Timeslicer.SYSTEM, 0, java.util.Set.of(), 3));
             byte[][] m1 = new byte[1][], m2 = new byte[1][], m3 = new byte[1][], m4 = new byte[1][];
-            byte[][] m5 = new byte[1][];
+            byte[][] m5 = new byte[1][], m6 = new byte[1][];
+            // Every access through the JDK's checked views, as where raw memory access is unavailable.
+            LoadedProgram views = a.load(ProgramLoader.Mode.JIT_CHECKED_VIEWS, o, Timeslicer.SYSTEM);
             String expect = outcome(interp, inv, m1);
             String got = outcome(jit, inv, m2);
             String gotRegions = outcome(regions, inv, m3);
             String gotMixed = outcome(mixed, inv, m4);
             String gotPreempted = outcome(preempted, inv, m5);
+            String gotViews = outcome(views, inv, m6);
             if (!expect.equals(got) || !expect.equals(gotRegions) || !expect.equals(gotMixed)
-                    || !expect.equals(gotPreempted)) {
+                    || !expect.equals(gotPreempted) || !expect.equals(gotViews)) {
                 StringBuilder dis = new StringBuilder();
                 long[] code = a.link(o).code();
                 for (int pc = 0; pc < code.length; pc++) {
@@ -490,13 +496,15 @@ class DifferentialFuzzTest {
                             pc + 1 < code.length ? code[pc + 1] : 0, null)).append('\n');
                 }
                 fail("seed " + Long.toHexString(seed) + ": interpreter " + expect + ", jit " + got + ", regions "
-                        + gotRegions + ", mixed " + gotMixed + ", preempted " + gotPreempted + "\n" + dis);
+                        + gotRegions + ", mixed " + gotMixed + ", preempted " + gotPreempted + ", checked views "
+                        + gotViews + "\n" + dis);
             }
             if (m1[0] != null) {
                 assertArrayEquals(m1[0], m2[0], "seed " + Long.toHexString(seed) + ": stack differs (jit)");
                 assertArrayEquals(m1[0], m3[0], "seed " + Long.toHexString(seed) + ": stack differs (regions)");
                 assertArrayEquals(m1[0], m4[0], "seed " + Long.toHexString(seed) + ": stack differs (mixed)");
                 assertArrayEquals(m1[0], m5[0], "seed " + Long.toHexString(seed) + ": stack differs (preempted)");
+                assertArrayEquals(m1[0], m6[0], "seed " + Long.toHexString(seed) + ": stack differs (views)");
             } else {
                 faults++;
             }

@@ -14,6 +14,7 @@ import io.zeroserve.ebpf.internal.run.GuestTrap;
 import io.zeroserve.ebpf.internal.run.Layout;
 import io.zeroserve.ebpf.internal.run.Ops;
 import io.zeroserve.ebpf.internal.run.ProgramImage;
+import io.zeroserve.ebpf.internal.run.RawMemory;
 import io.zeroserve.ebpf.internal.run.RunContext;
 import io.zeroserve.ebpf.internal.verify.Function;
 import io.zeroserve.ebpf.internal.verify.VerifiedProgram;
@@ -81,6 +82,13 @@ public final class Translator {
     static final boolean BYTE_ACCESS_OUTER_LOOPS = Boolean.parseBoolean(
             System.getProperty("zeroserve.ebpf.byteAccessOuterLoops", "true"));
     static final ClassDesc CD_IOOBE = ClassDesc.of("java.lang.IndexOutOfBoundsException");
+    static final ClassDesc CD_RAW = ClassDesc.of(RawMemory.class.getName());
+    static final ClassDesc CD_UNSAFE = ClassDesc.of("jdk.internal.misc.Unsafe");
+    static final MethodTypeDesc MT_RAW_GET = MethodTypeDesc.of(CD_long, CD_Object, CD_long);
+    static final MethodTypeDesc MT_RAW_PUT_BYTE = MethodTypeDesc.of(CD_void, CD_Object, CD_long, ConstantDescs.CD_byte);
+    static final MethodTypeDesc MT_RAW_PUT_SHORT = MethodTypeDesc.of(CD_void, CD_Object, CD_long, ConstantDescs.CD_short);
+    static final MethodTypeDesc MT_RAW_PUT_INT = MethodTypeDesc.of(CD_void, CD_Object, CD_long, CD_int);
+    static final MethodTypeDesc MT_RAW_PUT_LONG = MethodTypeDesc.of(CD_void, CD_Object, CD_long, CD_long);
     /**
      * Estimated bytecode per region when first splitting (the estimates run high: this gives about 6 KB of real
      * bytecode); regions that still overflow {@link #HUGE_METHOD_LIMIT} are halved.
@@ -119,7 +127,8 @@ public final class Translator {
      * {@code continuationSizes} is live: a continuation appears when its loop is first preempted.
      */
     public record Report(String className, Map<Integer, String> fallbacks, Map<Integer, List<int[]>> regions,
-                         Map<String, Integer> methodSizes, Map<String, Integer> continuationSizes) {
+                         Map<String, Integer> methodSizes, Map<String, Integer> continuationSizes,
+                         boolean rawMemory) {
     }
 
     private final ProgramImage image;
@@ -131,6 +140,13 @@ public final class Translator {
     private Report report;
 
     private final int forceRegionBytes;
+    /**
+     * Arena accesses through {@link RawMemory}: after our compare (or, for frame slots, the prologue's proof) an
+     * access is one unchecked load or store. Otherwise through the JDK's checked byte-array views and segments.
+     */
+    private final boolean rawMemory;
+    private static final java.util.concurrent.atomic.AtomicBoolean RAW_MEMORY_NOTICE =
+            new java.util.concurrent.atomic.AtomicBoolean();
     /** Instructions a loop runs between preemption exits; a test knob can make it tiny. */
     private final int fuel;
     /** Functions whose loop headers cannot leave through continuations: they call the poll in place. */
@@ -139,36 +155,38 @@ public final class Translator {
     private final Map<String, Integer> continuationSizes = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, MethodHandle> continuationHandles = new HashMap<>();
 
-    private Translator(ProgramImage image, int forceRegionBytes) {
-        this(image, forceRegionBytes, 0);
-    }
-
-    private Translator(ProgramImage image, int forceRegionBytes, int testFuel) {
+    private Translator(ProgramImage image, int forceRegionBytes, int testFuel, boolean rawMemory) {
         this.image = image;
         this.forceRegionBytes = forceRegionBytes;
         this.fuel = testFuel > 0 ? testFuel : FUEL;
+        this.rawMemory = rawMemory && RawMemory.available();
+        if (rawMemory && !this.rawMemory && RAW_MEMORY_NOTICE.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.INFO, "eBPF scripts access their memory through the JDK''s checked views, "
+                    + "which is slower: raw access is off because {0}", RawMemory.UNAVAILABLE);
+        }
         this.program = image.program();
         this.code = program.object().code();
     }
 
     public static Engine translate(ProgramImage image) {
-        return new Translator(image, 0).run();
+        return new Translator(image, 0, 0, true).run();
     }
 
     /** Translates and also returns what was generated. */
     public static Map.Entry<Engine, Report> translateWithReport(ProgramImage image, int forceRegionBytes,
                                                                java.util.Set<Integer> interpretFunctions) {
-        return translateWithReport(image, forceRegionBytes, interpretFunctions, 0);
+        return translateWithReport(image, forceRegionBytes, interpretFunctions, 0, true);
     }
 
     /**
      * As above; a positive {@code testFuel} replaces {@link #FUEL} (tests use it to send loops through their
-     * continuations every few iterations).
+     * continuations every few iterations); {@code rawMemory} false makes the arena accesses go through the JDK's
+     * checked views even where {@link RawMemory} is available (tests cover both paths).
      */
     public static Map.Entry<Engine, Report> translateWithReport(ProgramImage image, int forceRegionBytes,
                                                                java.util.Set<Integer> interpretFunctions,
-                                                               int testFuel) {
-        Translator t = new Translator(image, forceRegionBytes, testFuel);
+                                                               int testFuel, boolean rawMemory) {
+        Translator t = new Translator(image, forceRegionBytes, testFuel, rawMemory);
         for (int fn : interpretFunctions) {
             t.fallback.put(fn, "requested by the loader configuration");
         }
@@ -227,7 +245,7 @@ public final class Translator {
                 Class<?> cls = lookup.lookupClass();
                 Engine e = (Engine) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
                 report = new Report(lookup.lookupClass().getName(), Map.copyOf(fallback), Map.copyOf(plan),
-                        Map.copyOf(sizes), java.util.Collections.unmodifiableMap(continuationSizes));
+                        Map.copyOf(sizes), java.util.Collections.unmodifiableMap(continuationSizes), rawMemory);
                 return e;
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: translated class rejected ({1}); using the interpreter",
@@ -238,7 +256,7 @@ public final class Translator {
         for (Function f : program.functions()) {
             fallback.putIfAbsent(f.index(), "translation did not converge");
         }
-        report = new Report("interpreter", Map.copyOf(fallback), Map.of(), Map.of(), Map.of());
+        report = new Report("interpreter", Map.copyOf(fallback), Map.of(), Map.of(), Map.of(), false);
         return (ctx, fn, r1, r2, r3, r4, r5, fp) -> ctx.interpret(fn, r1, r2, r3, r4, r5, fp);
     }
 
@@ -997,7 +1015,6 @@ public final class Translator {
         private final int contEntry;
         /** Loop headers leave the method when the fuel runs out (to k<fn>, or from a continuation by returning). */
         private final boolean resumable;
-        private final Label[] afterCheck;
         /** Loads through computed pointers use the segment path (few enough for C2's inlining budget). */
         private final boolean segmentLoads;
         /**
@@ -1035,7 +1052,6 @@ public final class Translator {
                                 CodeBuilder cob, int contEntry) {
             this.contEntry = contEntry;
             this.resumable = contEntry >= 0 || (!region && !continuations(f).isEmpty());
-            this.afterCheck = new Label[to - from];
             this.self = self;
             this.f = f;
             this.from = from;
@@ -1092,7 +1108,7 @@ public final class Translator {
                     pc++;
                 }
             }
-            this.segmentLoads = computedLoads <= SEGMENT_LOAD_LIMIT;
+            this.segmentLoads = !rawMemory && computedLoads <= SEGMENT_LOAD_LIMIT;
             this.frameIndexed = frameIndexed(f);
             this.depth = loopDepth(f);
             int deepest = 0;
@@ -1127,9 +1143,11 @@ public final class Translator {
                     cob.aload(1).loadConstant(r).laload().lstore(slot[r]);
                 }
                 frameIndex();
-                // Past the header's own check: the run just polled, and a tiny test fuel must still make progress.
-                afterCheck[contEntry - from] = cob.newLabel();
-                cob.goto_(afterCheck[contEntry - from]);
+                // Enter at the header itself, so the loop keeps one entry (C2 makes a loop entered past its header
+                // irreducible: no counted loop, a safepoint poll per iteration). The header's charge is added to
+                // the fuel, so even a tiny test fuel runs the loop once before leaving again.
+                cob.loadConstant(Translator.this.fuel + loopLength[contEntry - from]).istore(fuel);
+                cob.goto_(label(contEntry));
             } else if (region) {
                 cob.aload(0).getfield(CD_CTX, "mem", CD_BYTES).astore(mem);
                 for (int r = 0; r <= 10; r++) {
@@ -1186,9 +1204,6 @@ public final class Translator {
                         cob.loadConstant(Translator.this.fuel).istore(fuel);
                     }
                     cob.labelBinding(skip);
-                    if (afterCheck[pc - from] != null) {
-                        cob.labelBinding(afterCheck[pc - from]);
-                    }
                 }
                 long w = code[pc];
                 if (Insn.opcode(w) == LDDW) {
@@ -1537,6 +1552,20 @@ public final class Translator {
         }
 
         /**
+         * Pushes the Unsafe instance, the arena and the access's offset for an Unsafe get or put, once
+         * {@link #address} has confined it: the checked long offset of a computed access (no narrowing to int and
+         * back), or the frame index plus the constant of a frame-slot access.
+         */
+        private void rawAddress(int base, int off, int width) {
+            cob.getstatic(CD_RAW, "UNSAFE", CD_Object).checkcast(CD_UNSAFE).aload(mem);
+            if (frameAccess(base, off, width)) {
+                cob.iload(fpIdx).i2l().loadConstant(RawMemory.BYTE_ARRAY_BASE + off).ladd();
+            } else {
+                cob.lload(tmp).loadConstant(RawMemory.BYTE_ARRAY_BASE).ladd();
+            }
+        }
+
+        /**
          * Whether the access at {@code pc} is made byte by byte: one in a loop at least two levels out from the
          * function's innermost loops. Every wider accessor of the JDK (byte-array views, memory segments, byte
          * buffers) ends in a small {@code Unsafe} method without {@code @ForceInline}, which C2 refuses to inline
@@ -1549,7 +1578,7 @@ public final class Translator {
          */
         private boolean byteAccess(int pc, int width) {
             int d = depth[pc - f.start()];
-            return BYTE_ACCESS_OUTER_LOOPS && width > 1 && d >= 1 && d <= maxDepth - 2;
+            return !rawMemory && BYTE_ACCESS_OUTER_LOOPS && width > 1 && d >= 1 && d <= maxDepth - 2;
         }
 
         /** The little-endian value of {@code width} bytes at {@code idx} (checked), zero- or sign-extended. */
@@ -1604,6 +1633,25 @@ public final class Translator {
 
         private void load(int pc, int op, int dst, int src, int off) {
             int width = width(op);
+            if (rawMemory) {
+                address(pc, src, off, width, loadLimit, false);
+                rawAddress(src, off, width);
+                boolean sx = mode(op) == MEMSX;
+                switch (width) {
+                    case 1 -> cob.invokevirtual(CD_UNSAFE, "getByte", MT_RAW_GET.changeReturnType(ConstantDescs.CD_byte));
+                    case 2 -> cob.invokevirtual(CD_UNSAFE, "getShortUnaligned", MT_RAW_GET.changeReturnType(ConstantDescs.CD_short));
+                    case 4 -> cob.invokevirtual(CD_UNSAFE, "getIntUnaligned", MT_RAW_GET.changeReturnType(CD_int));
+                    default -> cob.invokevirtual(CD_UNSAFE, "getLongUnaligned", MT_RAW_GET.changeReturnType(CD_long));
+                }
+                if (width < 8) {
+                    cob.i2l();
+                    if (!sx) {
+                        cob.loadConstant(width == 1 ? 0xffL : width == 2 ? 0xffffL : 0xffffffffL).land();
+                    }
+                }
+                cob.lstore(slot[dst]);
+                return;
+            }
             if (byteAccess(pc, width)) {
                 address(pc, src, off, width, loadLimit, false);
                 byteLoad(width, mode(op) == MEMSX);
@@ -1642,6 +1690,21 @@ public final class Translator {
         private void store(int pc, int op, int dst, int src, int off, int imm) {
             int width = width(op);
             address(pc, dst, off, width, storeLimit, true);
+            if (rawMemory && mode(op) != ATOMIC) {
+                rawAddress(dst, off, width);
+                if (cls(op) == ST) {
+                    cob.loadConstant((long) imm);
+                } else {
+                    cob.lload(slot[src]);
+                }
+                switch (width) {
+                    case 1 -> cob.l2i().i2b().invokevirtual(CD_UNSAFE, "putByte", MT_RAW_PUT_BYTE);
+                    case 2 -> cob.l2i().i2s().invokevirtual(CD_UNSAFE, "putShortUnaligned", MT_RAW_PUT_SHORT);
+                    case 4 -> cob.l2i().invokevirtual(CD_UNSAFE, "putIntUnaligned", MT_RAW_PUT_INT);
+                    default -> cob.invokevirtual(CD_UNSAFE, "putLongUnaligned", MT_RAW_PUT_LONG);
+                }
+                return;
+            }
             if (mode(op) != ATOMIC && byteAccess(pc, width)) {
                 if (cls(op) == ST) {
                     cob.loadConstant((long) imm);
