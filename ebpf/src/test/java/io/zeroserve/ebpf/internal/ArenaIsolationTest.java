@@ -2,19 +2,27 @@ package io.zeroserve.ebpf.internal;
 
 import static io.zeroserve.ebpf.internal.isa.Op.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.zeroserve.ebpf.Invocation;
+import io.zeroserve.ebpf.ProgramFault;
+import io.zeroserve.ebpf.RuntimeOptions;
 import io.zeroserve.ebpf.internal.run.LoadedProgram;
+import io.zeroserve.ebpf.internal.run.Timeslicer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -53,6 +61,50 @@ class ArenaIsolationTest {
         for (int i = 0; i < 3; i++) {
             p.invoke(write);
             assertEquals(0, p.invoke(read), "a run saw data left by the previous one");
+        }
+    }
+
+    /**
+     * However a run ends, the next one reads zeros everywhere: "loop" stores far below its frame in a loop and in a
+     * callee; "fault" stores there, then faults; "readAll" ORs every doubleword of the stack (r3 is the stack's
+     * base, r4 its size). Run as one method, as region methods, preempted every few instructions (the stores then
+     * happen in continuations), on the checked views, and interpreted.
+     */
+    @Test
+    void everyWayARunEndsLeavesAZeroedStack() throws Exception {
+        Asm a = new Asm();
+        a.section("loop").lddw(6, 0x5ec2e75ec2e75ec2L)
+                .movi(8, -30000).mov(7, 10).alu64(ADD, 7, 8).movi(9, 0)
+                .label("store").stx(DW, 7, 6, 0).alu64i(ADD, 7, 8).alu64i(ADD, 9, 1).jmpi(JMP | JLT | K, 9, 100, "store")
+                .call("callee").exit()
+                .label("callee").lddw(6, 0x5ec2e75ec2e75ec2L).movi(8, -25000).mov(7, 10).alu64(ADD, 7, 8)
+                .stx(W, 7, 6, 4).movi(0, 0).exit();
+        a.section("fault").lddw(6, 0x5ec2e75ec2e75ec2L)
+                .movi(8, -31000).mov(7, 10).alu64(ADD, 7, 8).stx(DW, 7, 6, 0)
+                .movi(9, 0).ldx(DW, 0, 9, 0).exit();
+        a.section("readAll").movi(0, 0).mov(7, 3).mov(8, 3).alu64(ADD, 8, 4).alu64i(SUB, 8, 8)
+                .label("read").ldx(DW, 1, 7, 0).alu64(OR, 0, 1).alu64i(ADD, 7, 8).jmp(JMP | JLE | X, 7, 8, "read")
+                .exit();
+        RuntimeOptions o = RuntimeOptions.defaults();
+        Map<String, ProgramLoader.Config> configs = new LinkedHashMap<>();
+        configs.put("jit", new ProgramLoader.Config(ProgramLoader.Mode.JIT, Timeslicer.SYSTEM));
+        configs.put("regions", new ProgramLoader.Config(ProgramLoader.Mode.JIT, Timeslicer.SYSTEM, 40));
+        configs.put("preempted", new ProgramLoader.Config(ProgramLoader.Mode.JIT, Timeslicer.SYSTEM, 0, Set.of(), 3));
+        configs.put("views", new ProgramLoader.Config(ProgramLoader.Mode.JIT_CHECKED_VIEWS, Timeslicer.SYSTEM));
+        configs.put("interpreter", new ProgramLoader.Config(ProgramLoader.Mode.INTERPRETER, Timeslicer.SYSTEM));
+        Invocation loop = new Invocation("loop", new byte[0], null, 0);
+        Invocation fault = new Invocation("fault", new byte[0], null, 0);
+        Invocation readAll = new Invocation("readAll", new byte[0], null, 0);
+        for (var c : configs.entrySet()) {
+            LoadedProgram p = ProgramLoader.load(a.link(o), o, c.getValue());
+            assertEquals(0, p.invoke(readAll), c.getKey());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(0, p.invoke(loop), c.getKey());
+                assertEquals(0, p.invoke(readAll), c.getKey() + ": a run saw the stores of a run that returned");
+                ProgramFault f = assertThrows(ProgramFault.class, () -> p.invoke(fault), c.getKey());
+                assertEquals(ProgramFault.Kind.LOAD_OUT_OF_BOUNDS, f.kind(), c.getKey());
+                assertEquals(0, p.invoke(readAll), c.getKey() + ": a run saw the stores of a run that faulted");
+            }
         }
     }
 
