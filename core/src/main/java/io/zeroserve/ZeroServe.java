@@ -71,6 +71,7 @@ public final class ZeroServe implements AutoCloseable {
     private final List<ConnectionHost> hosts = new ArrayList<>();
     private final List<ConnectionHost> tlsHosts = new ArrayList<>();
     private TlsContext tls;
+    private io.zeroserve.http.ZeroServeHandler handler;
     private CurrentSite site;
     private Transport transport;
     private ExecutorService streamExecutor;
@@ -130,6 +131,7 @@ public final class ZeroServe implements AutoCloseable {
             streamExecutor = Executors.newVirtualThreadPerTaskExecutor();
             RequestLog log = config.requestLogging() ? config.requestLog() : null;
             ZeroServeHandler handler = new ZeroServeHandler(site, config.validateHostnames(), log, scripts::get);
+            this.handler = handler;
             Router router = Router.builder().addRouting(DirectRouting.builder(handler)).build();
             ZeroServeHandler fastPath = config.http1FastPath() ? handler : null;
             ListenerContext listenerContext = listenerContext(streamExecutor);
@@ -362,6 +364,10 @@ public final class ZeroServe implements AutoCloseable {
         if (tls != null) {
             tls.close();
             tls = null;
+        }
+        if (handler != null) {
+            handler.closeUpstreams();
+            handler = null;
         }
         if (streamExecutor != null) {
             streamExecutor.shutdownNow();

@@ -99,15 +99,22 @@ final class FastPathResponse implements ServerResponse {
         throw new UnsupportedOperationException("only byte[] entities are sent on the HTTP/1.1 fast path");
     }
 
-    /** The body streamed after a head that carries its Content-Length (the handler sets it before streaming). */
+    /**
+     * The body streamed after the head: as is when the head carries its Content-Length (a static file), else
+     * chunked, as Helidon's HTTP/1 response does (a proxied body of unknown length); closing it writes the last
+     * chunk.
+     */
     @Override
     public OutputStream outputStream() {
         checkNotSent();
-        if (!headers.contains(HeaderNames.CONTENT_LENGTH)) {
-            throw new IllegalStateException("the fast path streams only bodies of a known length");
+        boolean chunked = !headers.contains(HeaderNames.CONTENT_LENGTH);
+        if (chunked) {
+            headers.set(HeaderValues.TRANSFER_ENCODING_CHUNKED);
         }
         write(head(0));
         return new OutputStream() {
+            private boolean closed;
+
             @Override
             public void write(int b) {
                 write(new byte[] {(byte) b}, 0, 1);
@@ -115,13 +122,36 @@ final class FastPathResponse implements ServerResponse {
 
             @Override
             public void write(byte[] bytes, int offset, int length) {
-                byte[] copy = new byte[length];
-                System.arraycopy(bytes, offset, copy, 0, length);
+                if (length == 0) {
+                    return; // an empty chunk would end the body
+                }
+                byte[] copy;
+                if (chunked) {
+                    byte[] size = (Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                    copy = new byte[size.length + length + 2];
+                    System.arraycopy(size, 0, copy, 0, size.length);
+                    System.arraycopy(bytes, offset, copy, size.length, length);
+                    copy[copy.length - 2] = '\r';
+                    copy[copy.length - 1] = '\n';
+                } else {
+                    copy = new byte[length];
+                    System.arraycopy(bytes, offset, copy, 0, length);
+                }
                 sink.write(copy);
                 bytesWritten += length;
             }
+
+            @Override
+            public void close() {
+                if (chunked && !closed) {
+                    sink.write(LAST_CHUNK.clone());
+                }
+                closed = true;
+            }
         };
     }
+
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     @Override
     public boolean isSent() {

@@ -8,7 +8,9 @@ import io.zeroserve.script.ConnectionFacts;
 import io.zeroserve.script.ScriptRequest;
 
 import java.io.IOException;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,11 @@ final class ScriptedRequest implements ScriptRequest {
     private ConnectionFacts connection;
     private final String rawPath;
     private final String query;
+    /** The body stream once a script read part of it and stopped at its limit; else null. */
+    private InputStream bodyStream;
+    private boolean bodyConsumed;
+    /** What that script read of {@link #bodyStream} (limit + 1 bytes). */
+    private byte[] bodyRead;
 
     /** @param requestId the request's log id, or null to make one only if a script or log line needs it */
     ScriptedRequest(ServerRequest req, String requestId, String rawPath) {
@@ -131,9 +138,29 @@ final class ScriptedRequest implements ScriptRequest {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] data = in.readNBytes(maxBytes + 1);
-            return data.length > maxBytes ? null : data;
+        bodyConsumed = true;
+        bodyStream = req.content().inputStream();
+        byte[] data = bodyStream.readNBytes(maxBytes + 1);
+        if (data.length > maxBytes) {
+            bodyRead = data; // kept, with the rest of the stream, for a proxied request
+            return null;
         }
+        bodyStream = null;
+        return data;
+    }
+
+    /**
+     * The part of the body no script consumed: the whole body when none read it, or what a script read past its
+     * limit followed by the rest. Null when there is no body, or a script read all of it (see
+     * {@link io.zeroserve.script.ScriptResult#bufferedBody()}).
+     */
+    InputStream unreadBody() {
+        if (bodyStream != null) {
+            return new SequenceInputStream(new ByteArrayInputStream(bodyRead), bodyStream);
+        }
+        if (bodyConsumed || !req.content().hasEntity()) {
+            return null;
+        }
+        return req.content().inputStream();
     }
 }

@@ -17,6 +17,7 @@ import io.zeroserve.site.RequestPath;
 import io.zeroserve.site.Site;
 import io.zeroserve.site.StaticDecision;
 import io.zeroserve.site.TarEntry;
+import io.zeroserve.proxy.ReverseProxy;
 import io.zeroserve.script.ScriptChain;
 import io.zeroserve.script.ScriptResult;
 import io.helidon.webserver.CloseConnectionException;
@@ -31,7 +32,7 @@ import java.util.function.Supplier;
 
 /**
  * The one handler behind every listener: zeroserve's request pipeline. Log, host checks (421), path
- * normalisation (400), the script chain (respond, abort, fault 500, or fall through with its changes), then the
+ * normalisation (400), the script chain (respond, proxy, abort, fault 500, or fall through with its changes), then the
  * static site (GET and HEAD; 404 on a miss, 405 for other methods). Every response gets the scripts'
  * {@code zs.response.header.*} metadata and response hooks; static HTML and XML are templated when metadata exists.
  *
@@ -50,6 +51,8 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
     private final RequestLog log;
     private final Supplier<ScriptedSite> scripts;
     private final PreformattedHeads preformatted = new PreformattedHeads();
+    /** Upstream connections for {@code zs_reverse_proxy}, pooled across requests. */
+    private final ReverseProxy proxy = ReverseProxy.create();
 
     /**
      * @param log where request lines go; null turns request logging off ({@code --disable-request-logging})
@@ -68,6 +71,11 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
         this.validateHostnames = validateHostnames;
         this.log = log;
         this.scripts = scripts;
+    }
+
+    /** Closes the idle upstream connections of {@code zs_reverse_proxy}; call when the server stops. */
+    public void closeUpstreams() {
+        proxy.close();
     }
 
     @Override
@@ -137,7 +145,8 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
         Method method = req.prologue().method();
         ScriptResult script = null;
         if (chain != null && !chain.isEmpty()) {
-            script = chain.run(new ScriptedRequest(req, requestId, rawPath));
+            ScriptedRequest scripted = new ScriptedRequest(req, requestId, rawPath);
+            script = chain.run(scripted);
             if (script.request().methodChanged()) {
                 method = Method.create(script.request().method());
             }
@@ -152,11 +161,7 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
                     return;
                 }
                 case PROXY -> {
-                    // No helper can choose a proxy yet (zs_reverse_proxy fails the load); answer as a failed proxy.
-                    res.status(Status.BAD_GATEWAY_502);
-                    res.header(SERVER);
-                    ScriptResponses.finish(res, script);
-                    res.send();
+                    ProxyResponses.send(proxy, req, res, script, scripted);
                     return;
                 }
                 case CONTINUE -> {

@@ -34,6 +34,11 @@ final class RequestRun {
         return connection;
     }
 
+    /** The body as a script read it ({@link #body()}), or null when no script read it or it was over the limit. */
+    byte[] bodyIfRead() {
+        return bodyRead ? body : null;
+    }
+
     void lowerBodyLimit(long max) {
         if (bodyLimit < 0 || max < bodyLimit) {
             bodyLimit = max;

@@ -81,6 +81,15 @@ public final class ScriptResult {
     }
 
     /**
+     * The request body as the scripts buffered it ({@code zs_req_body_json} and the like): what a proxied request
+     * sends. Null when no script read the body, or it was longer than the buffered-body limit (the body then is
+     * still to be read from the request).
+     */
+    public byte[] bufferedBody() {
+        return run.bodyIfRead();
+    }
+
+    /**
      * Applies {@code zs.response.header.*} metadata, then the response hooks, then the metadata again, to the
      * response about to be written. Call once per response, after the base headers are in {@code head}.
      */

@@ -1,0 +1,35 @@
+package io.zeroserve.proxy;
+
+import javax.net.ssl.SSLContext;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+
+/**
+ * How the proxy talks to upstreams. Immutable; {@link #defaults()} gives the values stated beside each field.
+ *
+ * @param connectTimeout     a TCP connect (per address) and the TLS handshake's reads: 10 s
+ * @param readTimeout        the longest wait for the next bytes of a response (head or body): 60 s, as nginx's
+ *                           {@code proxy_read_timeout}
+ * @param idleTimeout        an idle pooled connection older than this is closed rather than reused: 30 s
+ * @param maxIdlePerEndpoint idle connections kept per (host, port, tls): 64
+ * @param sslContext         for {@code https://} upstreams: the JDK default (its trust store)
+ */
+public record ProxySettings(Duration connectTimeout, Duration readTimeout, Duration idleTimeout,
+                            int maxIdlePerEndpoint, SSLContext sslContext) {
+    public static ProxySettings defaults() {
+        try {
+            return new ProxySettings(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), 64,
+                    SSLContext.getDefault());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no default TLS context", e);
+        }
+    }
+
+    public ProxySettings withSslContext(SSLContext context) {
+        return new ProxySettings(connectTimeout, readTimeout, idleTimeout, maxIdlePerEndpoint, context);
+    }
+
+    public ProxySettings withReadTimeout(Duration timeout) {
+        return new ProxySettings(connectTimeout, timeout, idleTimeout, maxIdlePerEndpoint, sslContext);
+    }
+}

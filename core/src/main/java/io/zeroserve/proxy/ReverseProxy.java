@@ -1,0 +1,231 @@
+package io.zeroserve.proxy;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Sends a client's request to an upstream over HTTP/1.1 and returns the response head with a streaming body.
+ * One per server, shared by all requests; {@link #close()} closes the idle pooled connections.
+ *
+ * <p>The request body goes up first, whole, then the response is read: an upstream that answers before it has
+ * read a large body still works when its answer fits the socket buffers. A body over the request's limit ends the
+ * exchange with {@link BodyTooLargeException} (413). When a pooled connection turns out to be closed (the
+ * upstream dropped it while idle: nothing of a response came back), the request is sent once more on a new
+ * connection, unless part of a streamed body was already consumed.
+ */
+public final class ReverseProxy implements AutoCloseable {
+    private static final int COPY_BUFFER = 16 * 1024;
+
+    private final UpstreamPool pool;
+
+    private ReverseProxy(ProxySettings settings) {
+        this.pool = new UpstreamPool(settings);
+    }
+
+    public static ReverseProxy create() {
+        return new ReverseProxy(ProxySettings.defaults());
+    }
+
+    public static ReverseProxy create(ProxySettings settings) {
+        return new ReverseProxy(settings);
+    }
+
+    /**
+     * Sends {@code request} to {@code url} and reads the response head (1xx interim responses are skipped).
+     *
+     * @return the response; the caller reads its body and closes it
+     * @throws BodyTooLargeException when the body is over {@link ProxyRequest#bodyLimit()} (nothing useful was sent)
+     * @throws UpstreamException     when the upstream cannot be reached or answers with no valid response; the
+     *                               message says what failed
+     */
+    public UpstreamResponse send(UpstreamUrl url, ProxyRequest request) throws UpstreamException {
+        ProxyRequest.Body body = request.body();
+        long limit = request.bodyLimit();
+        if (limit >= 0 && body.length() > limit) {
+            throw new BodyTooLargeException(limit);
+        }
+        List<String[]> fields = ForwardedHeaders.upstream(request.headers(), request.clientAddress(),
+                request.scheme(), url);
+        String framingName = null;
+        String framingValue = null;
+        if (!body.isNone()) {
+            if (body.length() >= 0) {
+                framingName = "content-length";
+                framingValue = Long.toString(body.length());
+            } else {
+                framingName = "transfer-encoding";
+                framingValue = "chunked";
+            }
+        }
+        byte[] head = Http1Codec.requestHead(request.method(), url.target(request.path(), request.query()), fields,
+                framingName, framingValue);
+        boolean isHead = request.method().equals("HEAD");
+        CountingBody source = body.stream() == null ? null : new CountingBody(body.stream(), limit);
+        for (int attempt = 1; ; attempt++) {
+            UpstreamConnection c;
+            try {
+                c = pool.acquire(url.endpoint());
+            } catch (UpstreamException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new UpstreamException("cannot connect: " + UpstreamPool.describe(e), e);
+            }
+            boolean reused = c.reused();
+            try {
+                c.out.write(head);
+                writeBody(c.out, body, source);
+                c.out.flush();
+                return readResponse(c, isHead);
+            } catch (BodyTooLargeException e) {
+                c.close();
+                throw e;
+            } catch (IOException e) {
+                c.close();
+                boolean stale = reused && (e instanceof EOFException || e instanceof SocketException);
+                if (stale && attempt == 1 && (source == null || source.count == 0)) {
+                    continue; // the upstream closed this idle connection: once more on a new one
+                }
+                if (e instanceof UpstreamException u) {
+                    throw u;
+                }
+                throw new UpstreamException(describeFailure(e), e);
+            }
+        }
+    }
+
+    private static String describeFailure(IOException e) {
+        if (e instanceof java.net.SocketTimeoutException) {
+            return "upstream did not answer in time (" + UpstreamPool.describe(e) + ")";
+        }
+        return "exchange failed: " + UpstreamPool.describe(e);
+    }
+
+    private static void writeBody(OutputStream out, ProxyRequest.Body body, CountingBody source) throws IOException {
+        if (body.bytes() != null) {
+            out.write(body.bytes());
+            return;
+        }
+        if (source == null) {
+            return;
+        }
+        byte[] buffer = new byte[COPY_BUFFER];
+        if (body.length() >= 0) {
+            long left = body.length();
+            while (left > 0) {
+                int n = source.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new IOException("the client's body ended " + left + " bytes before its Content-Length");
+                }
+                out.write(buffer, 0, n);
+                left -= n;
+            }
+            return;
+        }
+        Http1Codec.ChunkedOutput chunked = new Http1Codec.ChunkedOutput(out);
+        int n;
+        while ((n = source.read(buffer, 0, buffer.length)) >= 0) {
+            chunked.write(buffer, 0, n);
+        }
+        chunked.finish();
+    }
+
+    private UpstreamResponse readResponse(UpstreamConnection c, boolean isHead) throws IOException {
+        Http1Codec.ResponseHead head = Http1Codec.readResponseHead(c.in);
+        while (head.status() < 200) {
+            if (head.status() == 101) {
+                throw new UpstreamException("upstream switched protocols (101), which is not proxied");
+            }
+            head = Http1Codec.readResponseHead(c.in); // 1xx interim responses are not passed on
+        }
+        int status = head.status();
+        boolean reusable = head.minorVersion() == 1 && !ForwardedHeaders.hasConnectionToken(head.fields(), "close");
+        String transferEncoding = head.field("transfer-encoding");
+        String contentLength = head.field("content-length");
+        List<Map.Entry<String, String>> fields = ForwardedHeaders.downstream(head.fields());
+        if (isHead || status == 204 || status == 304) {
+            long length = -1;
+            if (contentLength != null && status != 204) {
+                length = parseLength(contentLength);
+            }
+            // No body follows, whatever the framing fields say; HEAD keeps the length it announces.
+            return new UpstreamResponse(status, fields, isHead ? length : 0, c, null, pool, reusable);
+        }
+        if (transferEncoding != null) {
+            if (!transferEncoding.toLowerCase(Locale.ROOT).strip().endsWith("chunked")) {
+                // Another final coding: the body runs until the connection closes (RFC 9112 §6.3).
+                return new UpstreamResponse(status, fields, -1, c, c.in, pool, false);
+            }
+            return new UpstreamResponse(status, fields, -1, c, new Http1Codec.ChunkedBody(c.in), pool, reusable);
+        }
+        if (contentLength != null) {
+            long length = parseLength(contentLength);
+            return new UpstreamResponse(status, fields, length,
+                    c, length == 0 ? null : new Http1Codec.FixedLengthBody(c.in, length), pool, reusable);
+        }
+        return new UpstreamResponse(status, fields, -1, c, c.in, pool, false); // until the upstream closes
+    }
+
+    private static long parseLength(String value) throws UpstreamException {
+        String v = value.strip();
+        int comma = v.indexOf(',');
+        if (comma >= 0) {
+            // Repeated identical values (RFC 9110 §8.6) are one length; differing ones are an error.
+            for (String part : v.split(",")) {
+                if (!part.strip().equals(v.substring(0, comma).strip())) {
+                    throw new UpstreamException("upstream sent conflicting Content-Length values: '" + value + "'");
+                }
+            }
+            v = v.substring(0, comma).strip();
+        }
+        if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(Character::isDigit)) {
+            throw new UpstreamException("upstream sent an invalid Content-Length: '" + value + "'");
+        }
+        return Long.parseLong(v);
+    }
+
+    /** Idle connections to {@code url}'s endpoint (for tests). */
+    int idleConnections(UpstreamUrl url) {
+        return pool.idleCount(url.endpoint());
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** The client's body stream, counting what was read and failing past the limit. */
+    private static final class CountingBody extends InputStream {
+        private final InputStream in;
+        private final long limit;
+        long count;
+
+        CountingBody(InputStream in, long limit) {
+            this.in = in;
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                if (limit >= 0 && count > limit) {
+                    throw new BodyTooLargeException(limit);
+                }
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.zeroserve.proxy;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keep-alive connections to upstreams, per (host, port, tls). {@link #acquire} hands out the most recently used
+ * idle connection or opens a new one; {@link #release} puts a connection that can carry another exchange back.
+ * Idle connections older than the idle timeout are closed when next looked at. Thread-safe.
+ */
+final class UpstreamPool implements AutoCloseable {
+    /** Where connections go: one pool per endpoint. */
+    record Endpoint(String host, int port, boolean tls) {
+        @Override
+        public String toString() {
+            return (tls ? "https://" : "http://") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    private final ProxySettings settings;
+    private final SSLContext sslContext;
+    private final DnsCache dns = new DnsCache();
+    private final ConcurrentHashMap<Endpoint, ArrayDeque<UpstreamConnection>> idle = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    UpstreamPool(ProxySettings settings) {
+        this.settings = settings;
+        this.sslContext = settings.sslContext();
+    }
+
+    /** An idle connection to {@code endpoint}, or a new one. */
+    UpstreamConnection acquire(Endpoint endpoint) throws IOException {
+        ArrayDeque<UpstreamConnection> queue = idle.get(endpoint);
+        if (queue != null) {
+            long now = System.nanoTime();
+            while (true) {
+                UpstreamConnection c;
+                synchronized (queue) {
+                    c = queue.pollLast();
+                }
+                if (c == null) {
+                    break;
+                }
+                if (now - c.idleSince < settings.idleTimeout().toNanos() && !c.isClosed()) {
+                    return c;
+                }
+                c.close();
+            }
+        }
+        return connect(endpoint);
+    }
+
+    /** Takes back a connection whose last exchange ended cleanly; closes it when the pool is full or closed. */
+    void release(UpstreamConnection c) {
+        c.exchanges++;
+        c.idleSince = System.nanoTime();
+        ArrayDeque<UpstreamConnection> queue = idle.computeIfAbsent(c.endpoint, e -> new ArrayDeque<>());
+        boolean kept = false;
+        synchronized (queue) {
+            if (!closed && queue.size() < settings.maxIdlePerEndpoint()) {
+                queue.addLast(c);
+                kept = true;
+            }
+        }
+        if (!kept) {
+            c.close();
+        }
+        if (closed) {
+            closeIdle(); // close() may have run between the check and the add
+        }
+    }
+
+    /** Idle connections to {@code endpoint} (for tests). */
+    int idleCount(Endpoint endpoint) {
+        ArrayDeque<UpstreamConnection> queue = idle.get(endpoint);
+        if (queue == null) {
+            return 0;
+        }
+        synchronized (queue) {
+            return queue.size();
+        }
+    }
+
+    private UpstreamConnection connect(Endpoint endpoint) throws IOException {
+        InetAddress[] addresses;
+        try {
+            addresses = dns.resolve(endpoint.host());
+        } catch (IOException e) {
+            throw new UpstreamException("cannot resolve " + endpoint.host() + ": " + e.getMessage(), e);
+        }
+        IOException last = null;
+        for (InetAddress address : addresses) {
+            Socket socket = new Socket();
+            try {
+                socket.setTcpNoDelay(true);
+                socket.connect(new InetSocketAddress(address, endpoint.port()), (int) settings.connectTimeout().toMillis());
+                socket.setSoTimeout((int) settings.readTimeout().toMillis());
+                if (endpoint.tls()) {
+                    socket = handshake(socket, endpoint);
+                }
+                return new UpstreamConnection(endpoint, socket);
+            } catch (IOException e) {
+                closeQuietly(socket);
+                last = new UpstreamException("cannot connect to " + address.getHostAddress() + " port "
+                        + endpoint.port() + (endpoint.tls() ? " (TLS)" : "") + ": " + describe(e), e);
+            }
+        }
+        throw last;
+    }
+
+    /** TLS over {@code plain}: default trust, the host name checked against the certificate, ALPN http/1.1. */
+    private SSLSocket handshake(Socket plain, Endpoint endpoint) throws IOException {
+        SSLSocket tls = (SSLSocket) sslContext.getSocketFactory().createSocket(plain, endpoint.host(), endpoint.port(),
+                true);
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setApplicationProtocols(new String[] {"http/1.1"});
+        tls.setSSLParameters(parameters);
+        tls.startHandshake();
+        return tls;
+    }
+
+    static String describe(IOException e) {
+        String message = e.getMessage();
+        return message == null || message.isEmpty() ? e.getClass().getSimpleName() : message;
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // Already failing; the connect error is what gets reported.
+        }
+    }
+
+    private void closeIdle() {
+        for (ArrayDeque<UpstreamConnection> queue : idle.values()) {
+            List<UpstreamConnection> all;
+            synchronized (queue) {
+                all = new ArrayList<>(queue);
+                queue.clear();
+            }
+            all.forEach(UpstreamConnection::close);
+        }
+    }
+
+    /** Closes every idle connection; connections in use are closed when released. */
+    @Override
+    public void close() {
+        closed = true;
+        closeIdle();
+    }
+}

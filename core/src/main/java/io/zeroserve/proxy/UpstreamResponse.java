@@ -1,0 +1,123 @@
+package io.zeroserve.proxy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An upstream's answer: status and fields (hop-by-hop fields already dropped) and a body that streams from the
+ * upstream connection. Read the body to its end and the connection goes back to the pool (when the upstream
+ * keeps it); {@link #close()} before that closes the connection. Confined to the request's thread.
+ */
+public final class UpstreamResponse implements AutoCloseable {
+    private final int status;
+    private final List<Map.Entry<String, String>> fields;
+    private final long contentLength;
+    private final Body body;
+
+    UpstreamResponse(int status, List<Map.Entry<String, String>> fields, long contentLength, UpstreamConnection c,
+                     InputStream framed, UpstreamPool pool, boolean reusable) {
+        this.status = status;
+        this.fields = fields;
+        this.contentLength = contentLength;
+        this.body = new Body(c, framed, pool, reusable);
+        if (framed == null) {
+            body.end(); // no body at all: the connection is free now
+        }
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The fields to pass on, names lowercase, in the upstream's order; no hop-by-hop fields, no Content-Length. */
+    public List<Map.Entry<String, String>> fields() {
+        return fields;
+    }
+
+    /** The body's length from Content-Length, 0 when there is no body, or -1 when unknown (chunked or until close). */
+    public long contentLength() {
+        return contentLength;
+    }
+
+    /** True when the response has a body to stream (false for HEAD, 1xx, 204 and 304). */
+    public boolean hasBody() {
+        return body.framed != null;
+    }
+
+    /** The body as the upstream sends it, unframed. Ends with -1; a broken upstream throws {@link UpstreamException}. */
+    public InputStream body() {
+        return body;
+    }
+
+    /** Gives the connection back if the body was read to its end, else closes it. */
+    @Override
+    public void close() {
+        if (!body.ended) {
+            body.abandon();
+        }
+    }
+
+    /** The body stream: hands its connection back on the last byte, closes it on a failure. */
+    private static final class Body extends InputStream {
+        private final UpstreamConnection connection;
+        private final InputStream framed;
+        private final UpstreamPool pool;
+        private final boolean reusable;
+        private boolean ended;
+
+        Body(UpstreamConnection connection, InputStream framed, UpstreamPool pool, boolean reusable) {
+            this.connection = connection;
+            this.framed = framed;
+            this.pool = pool;
+            this.reusable = reusable;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (ended) {
+                return -1;
+            }
+            int n;
+            try {
+                n = framed.read(b, off, len);
+            } catch (IOException e) {
+                abandon();
+                throw e instanceof UpstreamException ? e
+                        : new UpstreamException("reading the response body failed: " + UpstreamPool.describe(e), e);
+            }
+            if (n < 0) {
+                end();
+            }
+            return n;
+        }
+
+        void end() {
+            ended = true;
+            if (reusable) {
+                pool.release(connection);
+            } else {
+                connection.close();
+            }
+        }
+
+        void abandon() {
+            ended = true;
+            connection.close();
+        }
+
+        @Override
+        public void close() {
+            if (!ended) {
+                abandon();
+            }
+        }
+    }
+}
