@@ -173,10 +173,10 @@ class ScriptServingTest {
         assertEquals(201, get("/api").statusCode());
         // A site whose script uses a helper that is not supported: the load fails, the old chain keeps serving.
         TestSites.create().file("hello.txt", "new\n").file(".zeroserve/scripts/x.o",
-                compile("x.c", "ZS_ENTRY zs_u64 e(void) { zs_reverse_proxy(ZS_STR(\"http://b\")); return 0; }"))
+                compile("x.c", "ZS_ENTRY zs_u64 e(void) { zs_vici_eap_identity_by_ip(ZS_STR(\"10.0.0.1\")); return 0; }"))
                 .writeTo(tar);
         Optional<String> error = server.reload();
-        assertTrue(error.isPresent() && error.get().contains("zs_reverse_proxy"), error.toString());
+        assertTrue(error.isPresent() && error.get().contains("zs_vici_eap_identity_by_ip"), error.toString());
         assertEquals(201, get("/api").statusCode());
         assertEquals("hello\n", get("/hello.txt").body(), "and the old site");
         TestSites.create().file("hello.txt", "new\n").writeTo(tar);

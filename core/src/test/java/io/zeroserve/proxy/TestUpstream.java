@@ -30,11 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /no-content}: 204; anything else: 200 {@code upstream ok}, Content-Length.</li>
  * </ul>
  */
-final class TestUpstream implements AutoCloseable {
+public final class TestUpstream implements AutoCloseable {
     /** One request as the upstream received it. Field names lowercase. */
-    record Received(int connection, String method, String target, List<Map.Entry<String, String>> fields,
+    public record Received(int connection, String method, String target, List<Map.Entry<String, String>> fields,
                     byte[] body, String framing) {
-        String field(String name) {
+        public String field(String name) {
             String value = null;
             for (Map.Entry<String, String> f : fields) {
                 if (f.getKey().equals(name)) {
@@ -44,13 +44,13 @@ final class TestUpstream implements AutoCloseable {
             return value;
         }
 
-        boolean has(String name) {
+        public boolean has(String name) {
             return field(name) != null;
         }
     }
 
-    static final int BIG_SIZE = 3 * 1024 * 1024 + 123;
-    static final byte[] BIG = new byte[BIG_SIZE];
+    public static final int BIG_SIZE = 3 * 1024 * 1024 + 123;
+    public static final byte[] BIG = new byte[BIG_SIZE];
 
     static {
         for (int i = 0; i < BIG.length; i++) {
@@ -64,26 +64,26 @@ final class TestUpstream implements AutoCloseable {
     private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final List<Socket> open = new ArrayList<>();
 
-    TestUpstream() throws IOException {
+    public TestUpstream() throws IOException {
         this(ServerSocketFactory.getDefault());
     }
 
-    TestUpstream(ServerSocketFactory factory) throws IOException {
+    public TestUpstream(ServerSocketFactory factory) throws IOException {
         server = factory.createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = Thread.ofVirtual().start(this::acceptLoop);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** Connections accepted so far. */
-    int connections() {
+    public int connections() {
         return connections.get();
     }
 
     /** The next request received, waiting for it (the proxy has sent it before the client got its answer). */
-    Received take() throws InterruptedException {
+    public Received take() throws InterruptedException {
         Received r = received.poll(20, TimeUnit.SECONDS);
         if (r == null) {
             throw new AssertionError("the upstream received no request");
@@ -92,7 +92,7 @@ final class TestUpstream implements AutoCloseable {
     }
 
     /** True when no request is waiting to be taken. */
-    boolean nothingReceived() {
+    public boolean nothingReceived() {
         return received.isEmpty();
     }
 
@@ -227,7 +227,7 @@ final class TestUpstream implements AutoCloseable {
     }
 
     /** Closes every connection the upstream holds (as an upstream restarting or timing out idle ones would). */
-    void dropConnections() throws IOException {
+    public void dropConnections() throws IOException {
         synchronized (open) {
             for (Socket s : open) {
                 s.close();

@@ -149,9 +149,10 @@ class ScriptRuntimeTest {
 
     @Test
     void unsupportedHelperFailsTheLoadNamingIt() throws Exception {
-        ScriptSource proxy = c("proxy", "ZS_ENTRY zs_u64 e(void) { zs_reverse_proxy(ZS_STR(\"http://x\")); return 0; }");
-        ScriptLoadException e = assertThrows(ScriptLoadException.class, () -> h.host.load(List.of(proxy), null));
-        assertTrue(e.getMessage().contains("test/proxy.c") && e.getMessage().contains("zs_reverse_proxy")
+        ScriptSource vici = c("vici",
+                "ZS_ENTRY zs_u64 e(void) { zs_vici_eap_identity_by_ip(ZS_STR(\"10.0.0.1\")); return 0; }");
+        ScriptLoadException e = assertThrows(ScriptLoadException.class, () -> h.host.load(List.of(vici), null));
+        assertTrue(e.getMessage().contains("test/vici.c") && e.getMessage().contains("zs_vici_eap_identity_by_ip")
                 && e.getMessage().contains("not supported yet"), e.getMessage());
     }
 
