@@ -34,6 +34,8 @@ import java.util.Map;
 final class ProxyResponses {
     private static final System.Logger LOGGER = System.getLogger(ProxyResponses.class.getName());
     private static final int COPY_BUFFER = 16 * 1024;
+    /** Bodies of a known length up to this size are read whole and sent with the head; larger ones stream. */
+    private static final int SMALL_BODY = 16 * 1024;
 
     private ProxyResponses() {
     }
@@ -89,6 +91,20 @@ final class ProxyResponses {
 
     private static void write(ServerResponse res, ScriptResult script, ScriptedRequest scripted, UpstreamUrl url,
                               UpstreamResponse response, boolean head) {
+        long length = response.contentLength();
+        InputStream body = response.body();
+        byte[] small = null;
+        if (!head && response.hasBody() && length >= 0 && length <= SMALL_BODY) {
+            // A small body is read whole and written with the head (one send instead of two or three); a failure
+            // here is still a 502, as nothing went to the client yet.
+            try {
+                small = body.readNBytes((int) length);
+                body.read(); // the end of the body: the connection goes back to the pool
+            } catch (IOException e) {
+                badGateway(res, script, scripted, url, "response body failed: " + e.getMessage());
+                return;
+            }
+        }
         res.status(response.status() == 200 ? Status.OK_200 : Status.create(response.status()));
         Map<String, List<String>> grouped = new LinkedHashMap<>();
         for (Map.Entry<String, String> f : response.fields()) {
@@ -98,7 +114,10 @@ final class ProxyResponses {
             res.header(HeaderValues.create(HeaderNames.create(e.getKey()), e.getValue()));
         }
         ScriptResponses.finish(res, script);
-        long length = response.contentLength();
+        if (small != null) {
+            res.send(small);
+            return;
+        }
         if (head || !response.hasBody()) {
             if (head && length >= 0) {
                 res.contentLength(length);
@@ -109,7 +128,6 @@ final class ProxyResponses {
         if (length >= 0) {
             res.contentLength(length);
         }
-        InputStream body = response.body();
         byte[] buffer = new byte[COPY_BUFFER];
         OutputStream out = res.outputStream();
         while (true) {

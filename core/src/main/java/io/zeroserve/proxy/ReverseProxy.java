@@ -13,11 +13,12 @@ import java.util.Map;
  * Sends a client's request to an upstream over HTTP/1.1 and returns the response head with a streaming body.
  * One per server, shared by all requests; {@link #close()} closes the idle pooled connections.
  *
- * <p>The request body goes up first, whole, then the response is read: an upstream that answers before it has
- * read a large body still works when its answer fits the socket buffers. A body over the request's limit ends the
- * exchange with {@link BodyTooLargeException} (413). When a pooled connection turns out to be closed (the
- * upstream dropped it while idle: nothing of a response came back), the request is sent once more on a new
- * connection, unless part of a streamed body was already consumed.
+ * <p>The request body goes up first, whole, then the response is read. An upstream that answers before it has read
+ * all of the body (an early 413) and closes has that answer passed on. One that streams a large answer while it
+ * still reads a large body stalls the exchange (both wait to write; writes upstream have no timeout). A body over
+ * the request's limit ends the exchange with {@link BodyTooLargeException} (413). When a pooled connection turns
+ * out to be closed (the upstream dropped it while idle: nothing of a response came back), the request is sent once
+ * more on a new connection, unless part of a streamed body was already consumed.
  */
 public final class ReverseProxy implements AutoCloseable {
     private static final int COPY_BUFFER = 16 * 1024;
@@ -78,10 +79,28 @@ public final class ReverseProxy implements AutoCloseable {
             }
             boolean reused = c.reused();
             try {
-                c.out.write(head);
-                writeBody(c.out, body, source);
-                c.out.flush();
-                return readResponse(c, isHead);
+                try {
+                    c.out.write(head);
+                    writeBody(c.out, body, source);
+                    c.out.flush();
+                } catch (BodyTooLargeException | ClientBodyException e) {
+                    throw e;
+                } catch (IOException writeFailure) {
+                    if (source == null || source.count == 0) {
+                        throw writeFailure; // nothing of a streamed body consumed: maybe a stale connection
+                    }
+                    // The upstream may have answered before reading all of the body (an early 413 or 401) and
+                    // closed: pass that answer on if there is one.
+                    try {
+                        return readResponse(c, isHead, false);
+                    } catch (IOException noAnswer) {
+                        throw writeFailure;
+                    }
+                }
+                return readResponse(c, isHead, true);
+            } catch (ClientBodyException e) {
+                c.close();
+                throw new UpstreamException(e.getMessage(), e);
             } catch (BodyTooLargeException e) {
                 c.close();
                 throw e;
@@ -120,7 +139,8 @@ public final class ReverseProxy implements AutoCloseable {
             while (left > 0) {
                 int n = source.read(buffer, 0, (int) Math.min(buffer.length, left));
                 if (n < 0) {
-                    throw new IOException("the client's body ended " + left + " bytes before its Content-Length");
+                    throw new ClientBodyException("the client's body ended " + left
+                            + " bytes before its Content-Length", null);
                 }
                 out.write(buffer, 0, n);
                 left -= n;
@@ -135,7 +155,9 @@ public final class ReverseProxy implements AutoCloseable {
         chunked.finish();
     }
 
-    private UpstreamResponse readResponse(UpstreamConnection c, boolean isHead) throws IOException {
+    /** @param bodySent the whole request went up: the connection may carry another exchange after this one */
+    private UpstreamResponse readResponse(UpstreamConnection c, boolean isHead, boolean bodySent)
+            throws IOException {
         Http1Codec.ResponseHead head = Http1Codec.readResponseHead(c.in);
         while (head.status() < 200) {
             if (head.status() == 101) {
@@ -144,7 +166,8 @@ public final class ReverseProxy implements AutoCloseable {
             head = Http1Codec.readResponseHead(c.in); // 1xx interim responses are not passed on
         }
         int status = head.status();
-        boolean reusable = head.minorVersion() == 1 && !ForwardedHeaders.hasConnectionToken(head.fields(), "close");
+        boolean reusable = bodySent && head.minorVersion() == 1
+                && !ForwardedHeaders.hasConnectionToken(head.fields(), "close");
         String transferEncoding = head.field("transfer-encoding");
         String contentLength = head.field("content-length");
         List<Map.Entry<String, String>> fields = ForwardedHeaders.downstream(head.fields());
@@ -199,6 +222,13 @@ public final class ReverseProxy implements AutoCloseable {
         pool.close();
     }
 
+    /** The client's side failed while its body was read (not the upstream's). */
+    private static final class ClientBodyException extends IOException {
+        ClientBodyException(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
     /** The client's body stream, counting what was read and failing past the limit. */
     private static final class CountingBody extends InputStream {
         private final InputStream in;
@@ -218,7 +248,13 @@ public final class ReverseProxy implements AutoCloseable {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                throw new ClientBodyException("reading the client's request body failed: "
+                        + UpstreamPool.describe(e), e);
+            }
             if (n > 0) {
                 count += n;
                 if (limit >= 0 && count > limit) {
