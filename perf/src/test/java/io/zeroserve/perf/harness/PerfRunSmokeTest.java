@@ -82,6 +82,45 @@ class PerfRunSmokeTest {
         assertNoProcessLeftIn(work);
     }
 
+    /**
+     * The proxy scenario runs zeroserve's {@code zs_reverse_proxy} script against the harness's upstream: every
+     * zeroserve column is measured (none {@code n/a}), and nothing is left running.
+     */
+    @Test
+    void proxySmallIsMeasuredForZeroserve(@TempDir Path tmp) throws Exception {
+        Path repo = repositoryRoot();
+        Path out = tmp.resolve("results");
+        Path work = tmp.resolve("work");
+        Path log = tmp.resolve("perf-run.log");
+        List<String> command = List.of(repo.resolve("perf/run").toString(),
+                "--servers", "zeroserve", "--scenario", "proxy-small", "--rounds", "1",
+                "--duration", "1", "--warmup", "1", "--budget", "300",
+                "--out", out.toString(), "--work", work.toString());
+        Process p = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!p.waitFor(600, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+            fail("perf/run did not finish within 600 s:\n" + Files.readString(log));
+        }
+        String output = Files.readString(log);
+        assertEquals(0, p.exitValue(), () -> "perf/run failed:\n" + output);
+        JsonObject json;
+        try (JsonReader r = Json.createReader(new StringReader(Files.readString(out.resolve("results.json"))))) {
+            json = r.readObject();
+        }
+        JsonObject scenario = json.getJsonArray("scenarios").getJsonObject(0);
+        assertEquals("proxy-small", scenario.getString("name"));
+        assertFalse(scenario.getJsonArray("servers").isEmpty(), "at least one zeroserve column");
+        for (JsonValue v : scenario.getJsonArray("servers")) {
+            JsonObject server = v.asJsonObject();
+            assertEquals("ok", server.getString("status"), () -> "zeroserve proxies now: " + server + "\n" + output);
+            JsonObject round = server.getJsonArray("rounds").getJsonObject(0);
+            assertTrue(round.getJsonNumber("requests").longValue() > 0, server::toString);
+        }
+        assertNoProcessLeftIn(work);
+    }
+
     /** Every server the run started had the work directory on its command line; none may still be running. */
     private static void assertNoProcessLeftIn(Path work) {
         String marker = work.toString();
