@@ -234,6 +234,24 @@ class ProxyServingTest {
     }
 
     @Test
+    void expectContinueIsAnsweredHereAndTheBodyProxied() throws Exception {
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(URI.create(base() + "/expect")).expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofString("after continue")));
+        assertEquals(200, r.statusCode());
+        TestUpstream.Received in = upstream.take();
+        assertEquals("after continue", new String(in.body(), StandardCharsets.UTF_8));
+        assertFalse(in.has("expect"));
+    }
+
+    @Test
+    void webSocketUpgradesAreNotProxiedYet() throws Exception {
+        String response = rawExchange("GET /ws HTTP/1.1\r\nHost: site.example\r\nConnection: Upgrade\r\n"
+                + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+        assertTrue(response.startsWith("HTTP/1.1 502 "), response);
+        assertTrue(upstream.nothingReceived());
+    }
+
+    @Test
     void largeResponsesStreamThroughIntact() throws Exception {
         HttpResponse<byte[]> chunked = get("/big");
         assertEquals(200, chunked.statusCode());
