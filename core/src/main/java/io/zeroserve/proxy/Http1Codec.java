@@ -1,6 +1,5 @@
 package io.zeroserve.proxy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -77,13 +76,12 @@ final class Http1Codec {
      *                              closed)
      * @throws UpstreamException    when the head is malformed, too long, or cut short
      */
-    static ResponseHead readResponseHead(InputStream in) throws IOException {
-        int first = in.read();
-        if (first < 0) {
+    static ResponseHead readResponseHead(UpstreamInput in) throws IOException {
+        String statusLine = in.readLine(MAX_LINE, "status line");
+        if (statusLine == null) {
             throw new java.io.EOFException("upstream closed the connection before responding");
         }
-        String statusLine = readLine(in, first, "status line");
-        if (statusLine == null || !statusLine.startsWith("HTTP/1.") || statusLine.length() < 12
+        if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12
                 || statusLine.charAt(8) != ' ' || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
             throw new UpstreamException("upstream sent an invalid status line: '" + printable(statusLine) + "'");
         }
@@ -100,7 +98,7 @@ final class Http1Codec {
         List<Map.Entry<String, String>> fields = new ArrayList<>();
         int total = statusLine.length();
         while (true) {
-            String line = readLine(in, in.read(), "header field");
+            String line = in.readLine(MAX_LINE, "header field");
             if (line == null) {
                 throw new UpstreamException("upstream closed the connection in the middle of the response head");
             }
@@ -119,31 +117,6 @@ final class Http1Codec {
             fields.add(Map.entry(line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).strip()));
         }
         return new ResponseHead(minor - '0', status, fields);
-    }
-
-    /**
-     * A line without its CRLF (a bare LF ends it too), starting with the byte {@code first} already read; null
-     * when the stream ends first.
-     */
-    private static String readLine(InputStream in, int first, String what) throws IOException {
-        if (first < 0) {
-            return null;
-        }
-        ByteArrayOutputStream line = new ByteArrayOutputStream(64);
-        int b = first;
-        while (b != '\n') {
-            if (b < 0) {
-                return null;
-            }
-            line.write(b);
-            if (line.size() > MAX_LINE) {
-                throw new UpstreamException("upstream " + what + " is longer than " + MAX_LINE + " bytes");
-            }
-            b = in.read();
-        }
-        byte[] bytes = line.toByteArray();
-        int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-        return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
     }
 
     private static String printable(String s) {
@@ -198,11 +171,11 @@ final class Http1Codec {
 
     /** A chunked body (RFC 9112 §7.1): the data of every chunk, then the trailer section is read and dropped. */
     static final class ChunkedBody extends InputStream {
-        private final InputStream in;
+        private final UpstreamInput in;
         private long chunkLeft;
         private boolean finished;
 
-        ChunkedBody(InputStream in) {
+        ChunkedBody(UpstreamInput in) {
             this.in = in;
         }
 
@@ -234,7 +207,7 @@ final class Http1Codec {
             }
             chunkLeft -= n;
             if (chunkLeft == 0) {
-                String end = readLine(in, in.read(), "chunk end");
+                String end = in.readLine(MAX_LINE, "chunk end");
                 if (end == null || !end.isEmpty()) {
                     throw new UpstreamException("upstream chunk is not followed by CRLF");
                 }
@@ -243,7 +216,7 @@ final class Http1Codec {
         }
 
         private long nextChunkSize() throws IOException {
-            String line = readLine(in, in.read(), "chunk-size line");
+            String line = in.readLine(MAX_LINE, "chunk-size line");
             if (line == null) {
                 throw new UpstreamException("upstream closed the connection before the last chunk");
             }
@@ -262,7 +235,7 @@ final class Http1Codec {
         private void skipTrailers() throws IOException {
             int total = 0;
             while (true) {
-                String line = readLine(in, in.read(), "trailer field");
+                String line = in.readLine(MAX_LINE, "trailer field");
                 if (line == null) {
                     throw new UpstreamException("upstream closed the connection in the trailer section");
                 }

@@ -1,9 +1,7 @@
 package io.zeroserve.proxy;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 
@@ -16,7 +14,7 @@ final class UpstreamConnection implements AutoCloseable {
 
     final UpstreamPool.Endpoint endpoint;
     private final Socket socket;
-    final InputStream in;
+    final UpstreamInput in;
     final OutputStream out;
     /** Exchanges completed on this connection (0 while the first one runs). */
     int exchanges;
@@ -26,7 +24,7 @@ final class UpstreamConnection implements AutoCloseable {
     UpstreamConnection(UpstreamPool.Endpoint endpoint, Socket socket) throws IOException {
         this.endpoint = endpoint;
         this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream(), BUFFER);
+        this.in = new UpstreamInput(socket.getInputStream(), BUFFER);
         this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
     }
 
