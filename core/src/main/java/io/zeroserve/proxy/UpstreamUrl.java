@@ -3,6 +3,7 @@ package io.zeroserve.proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A backend URL as {@code zs_reverse_proxy} takes it: {@code http://} or {@code https://}, a host, an optional port,
@@ -15,12 +16,34 @@ import java.util.Locale;
  * @param baseQuery the query without {@code ?}, {@code ""} when none
  */
 public record UpstreamUrl(boolean tls, String host, int port, String basePath, String baseQuery) {
+    /** Parsed URLs, as scripts name the same few backends on every request; cleared when it reaches its limit. */
+    private static final ConcurrentHashMap<String, UpstreamUrl> PARSED = new ConcurrentHashMap<>();
+    private static final int PARSED_LIMIT = 256;
+    /** Longer URLs are parsed every time, so the cache stays small. */
+    private static final int CACHED_LENGTH_LIMIT = 512;
+
     /**
-     * Parses a backend URL.
+     * Parses a backend URL (from a cache of recent ones: parsing with {@link URI} shows in a proxied request's
+     * profile).
      *
      * @throws IllegalArgumentException saying what is wrong with {@code url}
      */
     public static UpstreamUrl parse(String url) {
+        UpstreamUrl parsed = PARSED.get(url);
+        if (parsed != null) {
+            return parsed;
+        }
+        parsed = parseUncached(url);
+        if (url.length() <= CACHED_LENGTH_LIMIT) {
+            if (PARSED.size() >= PARSED_LIMIT) {
+                PARSED.clear(); // a script that makes up URLs per request just misses; no eviction order needed
+            }
+            PARSED.put(url, parsed);
+        }
+        return parsed;
+    }
+
+    private static UpstreamUrl parseUncached(String url) {
         String lower = url.toLowerCase(Locale.ROOT);
         boolean tls;
         if (lower.startsWith("http://")) {
