@@ -12,16 +12,25 @@ import java.time.Duration;
  *                           {@code proxy_read_timeout}
  * @param idleTimeout        an idle pooled connection older than this is closed rather than reused: 30 s
  * @param maxIdlePerEndpoint idle connections kept per (host, port, tls): 64
- * @param sslContext         for {@code https://} upstreams: the JDK default (its trust store)
+ * @param sslContext         for {@code https://} upstreams; null (the default) for the JDK's default context and
+ *                           its trust store, made at the first TLS connection (so a server that never proxies to
+ *                           https:// never pays for it)
  */
 public record ProxySettings(Duration connectTimeout, Duration readTimeout, Duration idleTimeout,
                             int maxIdlePerEndpoint, SSLContext sslContext) {
     public static ProxySettings defaults() {
+        return new ProxySettings(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), 64, null);
+    }
+
+    /** {@link #sslContext()}, or the JDK's default context when it is null. */
+    SSLContext sslContextOrDefault() throws java.io.IOException {
+        if (sslContext != null) {
+            return sslContext;
+        }
         try {
-            return new ProxySettings(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), 64,
-                    SSLContext.getDefault());
+            return SSLContext.getDefault();
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no default TLS context", e);
+            throw new java.io.IOException("the JDK has no default TLS context: " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.zeroserve.proxy;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
@@ -27,14 +26,12 @@ final class UpstreamPool implements AutoCloseable {
     }
 
     private final ProxySettings settings;
-    private final SSLContext sslContext;
     private final DnsCache dns = new DnsCache();
     private final ConcurrentHashMap<Endpoint, ArrayDeque<UpstreamConnection>> idle = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     UpstreamPool(ProxySettings settings) {
         this.settings = settings;
-        this.sslContext = settings.sslContext();
     }
 
     /** An idle connection to {@code endpoint}, or a new one. */
@@ -103,10 +100,11 @@ final class UpstreamPool implements AutoCloseable {
             try {
                 socket.setTcpNoDelay(true);
                 socket.connect(new InetSocketAddress(address, endpoint.port()), (int) settings.connectTimeout().toMillis());
-                socket.setSoTimeout((int) settings.readTimeout().toMillis());
                 if (endpoint.tls()) {
+                    socket.setSoTimeout((int) settings.connectTimeout().toMillis()); // the handshake's reads
                     socket = handshake(socket, endpoint);
                 }
+                socket.setSoTimeout((int) settings.readTimeout().toMillis());
                 return new UpstreamConnection(endpoint, socket);
             } catch (IOException e) {
                 closeQuietly(socket);
@@ -119,8 +117,8 @@ final class UpstreamPool implements AutoCloseable {
 
     /** TLS over {@code plain}: default trust, the host name checked against the certificate, ALPN http/1.1. */
     private SSLSocket handshake(Socket plain, Endpoint endpoint) throws IOException {
-        SSLSocket tls = (SSLSocket) sslContext.getSocketFactory().createSocket(plain, endpoint.host(), endpoint.port(),
-                true);
+        SSLSocket tls = (SSLSocket) settings.sslContextOrDefault().getSocketFactory().createSocket(plain,
+                endpoint.host(), endpoint.port(), true);
         SSLParameters parameters = tls.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         parameters.setApplicationProtocols(new String[] {"http/1.1"});
