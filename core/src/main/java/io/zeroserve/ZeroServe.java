@@ -71,7 +71,7 @@ public final class ZeroServe implements AutoCloseable {
     private final List<ConnectionHost> hosts = new ArrayList<>();
     private final List<ConnectionHost> tlsHosts = new ArrayList<>();
     private TlsContext tls;
-    private io.zeroserve.http.ZeroServeHandler handler;
+    private ZeroServeHandler handler;
     private CurrentSite site;
     private Transport transport;
     private ExecutorService streamExecutor;
@@ -130,8 +130,7 @@ public final class ZeroServe implements AutoCloseable {
             transport = createTransport(config.transport());
             streamExecutor = Executors.newVirtualThreadPerTaskExecutor();
             RequestLog log = config.requestLogging() ? config.requestLog() : null;
-            ZeroServeHandler handler = new ZeroServeHandler(site, config.validateHostnames(), log, scripts::get);
-            this.handler = handler;
+            handler = new ZeroServeHandler(site, config.validateHostnames(), log, scripts::get);
             Router router = Router.builder().addRouting(DirectRouting.builder(handler)).build();
             ZeroServeHandler fastPath = config.http1FastPath() ? handler : null;
             ListenerContext listenerContext = listenerContext(streamExecutor);

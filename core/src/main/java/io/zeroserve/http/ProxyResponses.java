@@ -56,9 +56,10 @@ final class ProxyResponses {
         for (RequestState.Field f : state.headers()) {
             headers.add(Map.entry(f.name(), f.value()));
         }
-        ProxyRequest request = new ProxyRequest(state.method(), state.path(), state.query(), headers,
-                scripted.peer().getAddress().getHostAddress(), scripted.scheme(), body(req, script, scripted),
-                script.bodyLimit());
+        java.net.InetSocketAddress peer = scripted.peer();
+        String clientAddress = peer.getAddress() != null ? peer.getAddress().getHostAddress() : peer.getHostString();
+        ProxyRequest request = new ProxyRequest(state.method(), state.path(), state.query(), headers, clientAddress,
+                scripted.scheme(), body(req, script, scripted), script.bodyLimit());
         UpstreamResponse response;
         try {
             response = proxy.send(url, request);
@@ -70,7 +71,8 @@ final class ProxyResponses {
             return;
         }
         try (response) {
-            write(res, script, scripted, url, response, state.method().equals("HEAD"));
+            // What the client gets follows its own method: a script may have turned its GET into a HEAD upstream.
+            write(res, script, scripted, url, response, req.prologue().method().equals(io.helidon.http.Method.HEAD));
         }
     }
 
@@ -118,9 +120,17 @@ final class ProxyResponses {
             res.send(small);
             return;
         }
-        if (head || !response.hasBody()) {
-            if (head && length >= 0) {
+        if (head) {
+            if (length >= 0) {
                 res.contentLength(length);
+            }
+            res.send();
+            return;
+        }
+        if (!response.hasBody()) {
+            int status = res.status().code();
+            if (status < 200 || status == 204 || status == 304) {
+                res.headers().remove(HeaderNames.CONTENT_LENGTH); // as for script responses: no body, no length
             }
             res.send();
             return;

@@ -32,9 +32,10 @@ import java.util.function.Supplier;
 
 /**
  * The one handler behind every listener: zeroserve's request pipeline. Log, host checks (421), path
- * normalisation (400), the script chain (respond, proxy, abort, fault 500, or fall through with its changes), then the
- * static site (GET and HEAD; 404 on a miss, 405 for other methods). Every response gets the scripts'
+ * normalisation (400), the script chain (respond, proxy, abort, fault 500, or fall through with its changes), then
+ * the static site (GET and HEAD; 404 on a miss, 405 for other methods). Every response gets the scripts'
  * {@code zs.response.header.*} metadata and response hooks; static HTML and XML are templated when metadata exists.
+ * Proxying is {@link ProxyResponses}'s, over the {@link ReverseProxy} this handler keeps for the server's life.
  *
  * <p>Runs on the request's thread: the connection's virtual thread for HTTP/1, the stream's for HTTP/2.
  */

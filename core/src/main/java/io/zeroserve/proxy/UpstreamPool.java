@@ -99,7 +99,8 @@ final class UpstreamPool implements AutoCloseable {
             Socket socket = new Socket();
             try {
                 socket.setTcpNoDelay(true);
-                socket.connect(new InetSocketAddress(address, endpoint.port()), (int) settings.connectTimeout().toMillis());
+                socket.connect(new InetSocketAddress(address, endpoint.port()),
+                        (int) settings.connectTimeout().toMillis());
                 if (endpoint.tls()) {
                     socket.setSoTimeout((int) settings.connectTimeout().toMillis()); // the handshake's reads
                     socket = handshake(socket, endpoint);

@@ -46,7 +46,7 @@ public final class UpstreamResponse implements AutoCloseable {
         return body.framed != null;
     }
 
-    /** The body as the upstream sends it, unframed. Ends with -1; a broken upstream throws {@link UpstreamException}. */
+    /** The body as the upstream sends it, unframed. A broken upstream throws {@link UpstreamException}. */
     public InputStream body() {
         return body;
     }

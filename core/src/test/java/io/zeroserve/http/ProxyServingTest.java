@@ -89,6 +89,9 @@ class ProxyServingTest {
                 zs_s64 body = zs_req_body_json();
                 zs_meta_set(ZS_STR("zs.response.header.x-json"), body > 0 ? "yes" : "no", body > 0 ? 3 : 2);
                 zs_reverse_proxy(ZS_STR("UPSTREAM"));
+              } else if (starts(path, "/as-head")) {
+                zs_req_set_method(ZS_STR("HEAD"));
+                zs_reverse_proxy(ZS_STR("UPSTREAM"));
               } else if (starts(path, "/mutate")) {
                 zs_req_set_method(ZS_STR("PUT"));
                 zs_req_set_uri(ZS_STR("/changed?x=1"));
@@ -149,7 +152,8 @@ class ProxyServingTest {
         assertEquals(200, r.statusCode());
         assertEquals("upstream ok", text(r));
         assertEquals(Optional.of("test"), r.headers().firstValue("x-upstream"));
-        assertEquals(Optional.of("zeroserve"), r.headers().firstValue("x-via"), "metadata headers apply to proxied responses");
+        assertEquals(Optional.of("zeroserve"), r.headers().firstValue("x-via"),
+                "metadata headers apply to proxied responses");
         TestUpstream.Received in = upstream.take();
         assertEquals("GET", in.method());
         assertEquals("/base/a/b%20c?k=v&q=1&r=2", in.target());
@@ -246,7 +250,8 @@ class ProxyServingTest {
     @Test
     void webSocketUpgradesAreNotProxiedYet() throws Exception {
         String response = rawExchange("GET /ws HTTP/1.1\r\nHost: site.example\r\nConnection: Upgrade\r\n"
-                + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+                + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
         assertTrue(response.startsWith("HTTP/1.1 502 "), response);
         assertTrue(upstream.nothingReceived());
     }
@@ -257,13 +262,28 @@ class ProxyServingTest {
         assertEquals(200, chunked.statusCode());
         assertArrayEquals(TestUpstream.BIG, chunked.body());
         HttpResponse<byte[]> sized = get("/big-length");
-        assertEquals(Optional.of(Integer.toString(TestUpstream.BIG_SIZE)), sized.headers().firstValue("content-length"));
+        assertEquals(Optional.of(Integer.toString(TestUpstream.BIG_SIZE)),
+                sized.headers().firstValue("content-length"));
         assertArrayEquals(TestUpstream.BIG, sized.body());
         HttpResponse<byte[]> head = send(HttpRequest.newBuilder(URI.create(base() + "/big-length"))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()));
         assertEquals(Optional.of(Integer.toString(TestUpstream.BIG_SIZE)), head.headers().firstValue("content-length"));
         assertEquals(204, get("/no-content").statusCode());
+        HttpResponse<byte[]> asHead = get("/as-head/big-length");
+        assertEquals(200, asHead.statusCode());
+        assertEquals(0, asHead.body().length, "a GET a script turned into a HEAD gets no body, and no false length");
+        assertEquals("HEAD", upstreamMethodOf("/as-head/big-length"));
         assertEquals("final", text(get("/interim")), "1xx from the upstream are not passed on");
+    }
+
+    /** The method of the request the upstream received for {@code target}, skipping requests for other targets. */
+    private String upstreamMethodOf(String target) throws InterruptedException {
+        while (true) {
+            TestUpstream.Received in = upstream.take();
+            if (in.target().equals(target)) {
+                return in.method();
+            }
+        }
     }
 
     @Test
@@ -276,7 +296,8 @@ class ProxyServingTest {
 
     @Test
     void http2RequestsAreProxied() throws Exception {
-        Curl.Response r = Curl.run(base() + "/h2/path?x=y", "--http2-prior-knowledge", "-H", "X-Forwarded-Proto: h2test");
+        Curl.Response r = Curl.run(base() + "/h2/path?x=y", "--http2-prior-knowledge",
+                "-H", "X-Forwarded-Proto: h2test");
         assertEquals("HTTP/2", r.protocol());
         assertEquals(200, r.status());
         assertEquals("upstream ok", r.text());

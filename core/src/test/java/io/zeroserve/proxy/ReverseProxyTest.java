@@ -216,7 +216,8 @@ class ReverseProxyTest {
         CertificateBuilder.Issued leaf = CertificateBuilder.create().names("localhost").issuer(ca).build();
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
-        keys.setKeyEntry("leaf", leaf.privateKey(), new char[0], new Certificate[] {leaf.certificate(), ca.certificate()});
+        keys.setKeyEntry("leaf", leaf.privateKey(), new char[0],
+                new Certificate[] {leaf.certificate(), ca.certificate()});
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, new char[0]);
         SSLContext serverContext = SSLContext.getInstance("TLS");

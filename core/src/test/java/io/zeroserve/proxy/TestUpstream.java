@@ -125,7 +125,8 @@ public final class TestUpstream implements AutoCloseable {
                 String l;
                 while (!(l = line(in)).isEmpty()) {
                     int colon = l.indexOf(':');
-                    fields.add(Map.entry(l.substring(0, colon).toLowerCase(Locale.ROOT), l.substring(colon + 1).strip()));
+                    fields.add(Map.entry(l.substring(0, colon).toLowerCase(Locale.ROOT),
+                            l.substring(colon + 1).strip()));
                 }
                 Received r = new Received(id, parts[0], parts[1], fields, null, null);
                 byte[] body;
@@ -186,7 +187,8 @@ public final class TestUpstream implements AutoCloseable {
         } else if (path.endsWith("/no-content")) {
             out.write(ascii("HTTP/1.1 204 No Content\r\nX-Kept: yes\r\n\r\n"));
         } else {
-            out.write(ascii("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Upstream: test\r\nContent-Length: 11\r\n\r\n"
+            out.write(ascii("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Upstream: test\r\n"
+                    + "Content-Length: 11\r\n\r\n"
                     + (head ? "" : "upstream ok")));
         }
         out.flush();
