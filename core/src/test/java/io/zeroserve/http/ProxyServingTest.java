@@ -59,6 +59,16 @@ class ProxyServingTest {
             static int starts(const char *s, const char *prefix) {
               return zs_strncmp(s, prefix, zs_strlen(prefix)) == 0;
             }
+            ZS_CALL_ENTRY(retag, input) {
+              char v[16];
+              zs_res_header(ZS_STR("x-upstream"), v, sizeof v);
+              if (zs_strcmp(v, "test") == 0) {
+                zs_res_set_status(203);
+                zs_res_replace_header(ZS_STR("{\\"name\\":\\"x-upstream\\","
+                                             "\\"search\\":\\"test\\",\\"replace\\":\\"hooked\\"}"));
+              }
+              return input;
+            }
             ZS_ENTRY zs_u64 e(void) {
               char path[128];
               zs_req_normalized_path(path, sizeof path);
@@ -88,6 +98,9 @@ class ProxyServingTest {
               } else if (starts(path, "/json")) {
                 zs_s64 body = zs_req_body_json();
                 zs_meta_set(ZS_STR("zs.response.header.x-json"), body > 0 ? "yes" : "no", body > 0 ? 3 : 2);
+                zs_reverse_proxy(ZS_STR("UPSTREAM"));
+              } else if (starts(path, "/hooked")) {
+                zs_res_hook(ZS_STR(""), ZS_STR("retag"), 0);
                 zs_reverse_proxy(ZS_STR("UPSTREAM"));
               } else if (starts(path, "/as-head")) {
                 zs_req_set_method(ZS_STR("HEAD"));
@@ -158,6 +171,18 @@ class ProxyServingTest {
         assertEquals("GET", in.method());
         assertEquals("/base/a/b%20c?k=v&q=1&r=2", in.target());
         assertEquals("hello\n", text(get("/static/hello.txt")), "a script that does not proxy falls through");
+    }
+
+    @Test
+    void responseHooksSeeAndChangeProxiedResponses() throws Exception {
+        HttpResponse<byte[]> r = get("/hooked");
+        assertEquals(203, r.statusCode());
+        assertEquals(Optional.of("hooked"), r.headers().firstValue("x-upstream"));
+        assertEquals(Optional.of("zeroserve"), r.headers().firstValue("x-via"));
+        assertEquals("upstream ok", text(r));
+        Curl.Response h2 = Curl.run(base() + "/hooked", "--http2-prior-knowledge");
+        assertEquals(203, h2.status());
+        assertEquals("hooked", h2.header("x-upstream"));
     }
 
     @Test
