@@ -148,6 +148,7 @@ public final class ZeroServe implements AutoCloseable {
             ServerConnectionSelector http1 = Http1ConnectionSelector.builder()
                     .config(http1Config)
                     .addUpgrader(Http2Upgrader.create(http2Config))
+                    .addUpgrader(handler.webSocketTunnels())
                     .build();
             ServerConnectionSelector http2 = Http2ConnectionSelector.builder().http2Config(http2Config).build();
             router.beforeStart();

@@ -35,6 +35,9 @@ final class FastPathRequest implements ServerRequest {
     private final Http1FastPath.Origin origin;
     private RoutedPath path;
 
+    /** For a request that asks to switch protocols, answered by the handler before Helidon routes it. */
+    private final ClientTunnel tunnel;
+
     FastPathRequest(Http1FastPath.SimpleRequest request, Http1FastPath.Origin origin) {
         this.prologue = HttpPrologue.create("HTTP/1.1", "HTTP", "1.1", request.head() ? Method.HEAD : Method.GET,
                 request.target(), false);
@@ -43,6 +46,27 @@ final class FastPathRequest implements ServerRequest {
         this.headers = ServerRequestHeaders.create(fields);
         this.host = request.host();
         this.origin = origin;
+        this.tunnel = null;
+    }
+
+    /**
+     * A request asking for a protocol switch ({@link WebSocketTunnels}), as Helidon parsed it; it has no body.
+     *
+     * @param tunnel the client connection's streams, for a proxy to tunnel through after a 101
+     */
+    FastPathRequest(HttpPrologue prologue, WritableHeaders<?> fields, Http1FastPath.Origin origin,
+                    ClientTunnel tunnel) {
+        this.prologue = prologue;
+        this.headers = ServerRequestHeaders.create(fields);
+        this.host = fields.contains(io.helidon.http.HeaderNames.HOST)
+                ? fields.get(io.helidon.http.HeaderNames.HOST).get() : null;
+        this.origin = origin;
+        this.tunnel = tunnel;
+    }
+
+    /** The client's streams when this request may become a tunnel, else null. */
+    ClientTunnel tunnel() {
+        return tunnel;
     }
 
     @Override

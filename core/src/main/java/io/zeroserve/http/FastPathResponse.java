@@ -153,6 +153,15 @@ final class FastPathResponse implements ServerResponse {
 
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    /**
+     * Writes the status line and fields only, with no Content-Length: the head of a 101 Switching Protocols,
+     * after which the connection carries another protocol.
+     */
+    void sendHead() {
+        checkNotSent();
+        write(head(0));
+    }
+
     @Override
     public boolean isSent() {
         return sent;

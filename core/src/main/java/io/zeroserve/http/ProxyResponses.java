@@ -29,7 +29,8 @@ import java.util.Map;
  * A request the scripts handed to an upstream ({@code zs_reverse_proxy}): Helidon's request, with the scripts'
  * changes, goes to {@link ReverseProxy}; the upstream's answer is written back with the scripts' metadata headers
  * and response hooks applied, its body streamed. A failure to reach the upstream or to get a response head from it
- * answers 502 with an empty body and a log line naming the upstream and the reason.
+ * answers 502 with an empty body and a log line naming the upstream and the reason. An HTTP/1.1 WebSocket upgrade
+ * (through {@link WebSocketTunnels}) that the upstream accepts with a 101 becomes a byte tunnel.
  */
 final class ProxyResponses {
     private static final System.Logger LOGGER = System.getLogger(ProxyResponses.class.getName());
@@ -48,9 +49,14 @@ final class ProxyResponses {
             return;
         }
         UpstreamUrl url = UpstreamUrl.parse(script.proxyUrl()); // zs_reverse_proxy checked it
+        ClientTunnel tunnel = null;
         if (upgradesToWebSocket(state)) {
-            badGateway(res, script, scripted, url, "WebSocket upgrades are not proxied");
-            return;
+            tunnel = req instanceof FastPathRequest upgrade ? upgrade.tunnel() : null;
+            if (tunnel == null) {
+                // Only HTTP/1.1 upgrades reach WebSocketTunnels (HTTP/2's extended CONNECT is not supported).
+                badGateway(res, script, scripted, url, "this WebSocket upgrade cannot be tunnelled");
+                return;
+            }
         }
         List<Map.Entry<String, String>> headers = new ArrayList<>(state.headers().size());
         for (RequestState.Field f : state.headers()) {
@@ -59,7 +65,8 @@ final class ProxyResponses {
         java.net.InetSocketAddress peer = scripted.peer();
         String clientAddress = peer.getAddress() != null ? peer.getAddress().getHostAddress() : peer.getHostString();
         ProxyRequest request = new ProxyRequest(state.method(), state.path(), state.query(), headers, clientAddress,
-                scripted.scheme(), body(req, script, scripted), script.bodyLimit());
+                scripted.scheme(), body(req, script, scripted), script.bodyLimit(),
+                tunnel == null ? null : "websocket");
         UpstreamResponse response;
         try {
             response = proxy.send(url, request);
@@ -70,10 +77,31 @@ final class ProxyResponses {
             badGateway(res, script, scripted, url, e.getMessage());
             return;
         }
+        if (response.switchedProtocols()) {
+            try (response) {
+                switchProtocols(res, script, response, tunnel);
+            }
+            return;
+        }
         try (response) {
             // What the client gets follows its own method: a script may have turned its GET into a HEAD upstream.
             write(res, script, scripted, url, response, req.prologue().method().equals(io.helidon.http.Method.HEAD));
         }
+    }
+
+    /** The upstream's 101 goes to the client, then bytes flow both ways until either side ends. */
+    private static void switchProtocols(ServerResponse res, ScriptResult script, UpstreamResponse response,
+                                        ClientTunnel tunnel) {
+        res.status(Status.SWITCHING_PROTOCOLS_101);
+        res.headers().remove(HeaderNames.CONNECTION); // the close meant for any other answer
+        for (Map.Entry<String, String> f : response.fields()) {
+            res.headers().add(HeaderValues.create(HeaderNames.create(f.getKey()), f.getValue()));
+        }
+        res.header(HeaderNames.CONNECTION, "Upgrade");
+        res.header(HeaderNames.UPGRADE, response.upgrade() == null ? "websocket" : response.upgrade());
+        ScriptResponses.finish(res, script);
+        ((FastPathResponse) res).sendHead();
+        tunnel.relay(response.tunnelInput(), response.tunnelOutput(), response::close);
     }
 
     /** The body to send: what the scripts buffered, else the request's stream, else none. */

@@ -74,6 +74,14 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
         this.scripts = scripts;
     }
 
+    /**
+     * The HTTP/1.1 upgrader for {@code Upgrade: websocket} requests: it runs this pipeline on them, so that a
+     * script can proxy them and the connection become a tunnel to the upstream.
+     */
+    public io.helidon.webserver.http1.spi.Http1Upgrader webSocketTunnels() {
+        return new WebSocketTunnels(this);
+    }
+
     /** Closes the idle upstream connections of {@code zs_reverse_proxy}; call when the server stops. */
     public void closeUpstreams() {
         proxy.close();

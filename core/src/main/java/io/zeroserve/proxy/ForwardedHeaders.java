@@ -9,8 +9,9 @@ import java.util.Set;
 
 /**
  * zeroserve's header rules for proxying: hop-by-hop fields are dropped in both directions, with every field the
- * Connection field names; upstream, Host is kept, X-Forwarded-For gets the client's address appended and
- * X-Forwarded-Proto and X-Forwarded-Host are added only when absent. Names come out lowercase.
+ * Connection field names (a protocol upgrade the proxy tunnels is asked for again, explicitly); upstream, Host is
+ * kept, X-Forwarded-For gets the client's address appended and X-Forwarded-Proto and X-Forwarded-Host are added
+ * only when absent. Names come out lowercase.
  */
 final class ForwardedHeaders {
     /** Connection-specific fields (RFC 9110 §7.6.1), plus {@code alt-svc}, as zeroserve strips them. */
@@ -25,7 +26,7 @@ final class ForwardedHeaders {
      * Transfer-Encoding for the body it sends) and without {@code Expect} (the server answered it already).
      */
     static List<String[]> upstream(List<Map.Entry<String, String>> client, String clientAddress, String scheme,
-                                   UpstreamUrl url) {
+                                   UpstreamUrl url, String upgrade) {
         Set<String> dropped = connectionTokens(client);
         List<String[]> out = new ArrayList<>(client.size() + 3);
         String host = null;
@@ -72,6 +73,11 @@ final class ForwardedHeaders {
         }
         if (!hasHost) {
             out.add(new String[] {"x-forwarded-host", host});
+        }
+        if (upgrade != null) {
+            // The one hop-by-hop exchange a proxy passes on: the client's request to switch protocols.
+            out.add(new String[] {"connection", "upgrade"});
+            out.add(new String[] {"upgrade", upgrade});
         }
         return out;
     }

@@ -16,9 +16,17 @@ import java.util.Map;
  * @param scheme        {@code http} or {@code https}: the client's, for X-Forwarded-Proto
  * @param body          the body to send
  * @param bodyLimit     the most body bytes allowed ({@code zs_req_body_limit}), or -1 for no limit
+ * @param upgrade       the protocol the client asks to switch to ({@code websocket}), sent upstream with
+ *                      {@code Connection: upgrade}; null for none (Upgrade is then stripped as hop-by-hop)
  */
 public record ProxyRequest(String method, String path, String query, List<Map.Entry<String, String>> headers,
-                           String clientAddress, String scheme, Body body, long bodyLimit) {
+                           String clientAddress, String scheme, Body body, long bodyLimit, String upgrade) {
+    /** A request that does not ask to switch protocols. */
+    public ProxyRequest(String method, String path, String query, List<Map.Entry<String, String>> headers,
+                        String clientAddress, String scheme, Body body, long bodyLimit) {
+        this(method, path, query, headers, clientAddress, scheme, body, bodyLimit, null);
+    }
+
     /**
      * A request body: none, bytes already read (the body scripts buffered), or a stream still to read.
      *

@@ -52,7 +52,7 @@ public final class ReverseProxy implements AutoCloseable {
             throw new BodyTooLargeException(limit);
         }
         List<String[]> fields = ForwardedHeaders.upstream(request.headers(), request.clientAddress(),
-                request.scheme(), url);
+                request.scheme(), url, request.upgrade());
         String framingName = null;
         String framingValue = null;
         if (!body.isNone()) {
@@ -92,12 +92,12 @@ public final class ReverseProxy implements AutoCloseable {
                     // The upstream may have answered before reading all of the body (an early 413 or 401) and
                     // closed: pass that answer on if there is one.
                     try {
-                        return readResponse(c, isHead, false);
+                        return readResponse(c, isHead, false, request.upgrade() != null);
                     } catch (IOException noAnswer) {
                         throw writeFailure;
                     }
                 }
-                return readResponse(c, isHead, true);
+                return readResponse(c, isHead, true, request.upgrade() != null);
             } catch (ClientBodyException e) {
                 c.close();
                 throw new UpstreamException(e.getMessage(), e);
@@ -155,13 +155,20 @@ public final class ReverseProxy implements AutoCloseable {
         chunked.finish();
     }
 
-    /** @param bodySent the whole request went up: the connection may carry another exchange after this one */
-    private UpstreamResponse readResponse(UpstreamConnection c, boolean isHead, boolean bodySent)
+    /**
+     * @param bodySent   the whole request went up: the connection may carry another exchange after this one
+     * @param upgrading the request asked to switch protocols: a 101 is the final answer
+     */
+    private UpstreamResponse readResponse(UpstreamConnection c, boolean isHead, boolean bodySent, boolean upgrading)
             throws IOException {
         Http1Codec.ResponseHead head = Http1Codec.readResponseHead(c.in);
         while (head.status() < 200) {
             if (head.status() == 101) {
-                throw new UpstreamException("upstream switched protocols (101), which is not proxied");
+                if (!upgrading) {
+                    throw new UpstreamException("upstream switched protocols (101) unasked");
+                }
+                c.untimed(); // a tunnel may be quiet for long; the server's idle timeout applies to it instead
+                return UpstreamResponse.switched(head.fields(), ForwardedHeaders.downstream(head.fields()), c);
             }
             head = Http1Codec.readResponseHead(c.in); // 1xx interim responses are not passed on
         }

@@ -33,6 +33,11 @@ final class UpstreamConnection implements AutoCloseable {
         return exchanges > 0;
     }
 
+    /** No read timeout from now on (a tunnel). */
+    void untimed() throws IOException {
+        socket.setSoTimeout(0);
+    }
+
     boolean isClosed() {
         return socket.isClosed();
     }

@@ -16,15 +16,64 @@ public final class UpstreamResponse implements AutoCloseable {
     private final long contentLength;
     private final Body body;
 
+    /** For a 101: the connection, taken out of the pool for good, or null. */
+    private final UpstreamConnection tunnel;
+    /** For a 101: the upstream's Upgrade field. */
+    private final String upgrade;
+
     UpstreamResponse(int status, List<Map.Entry<String, String>> fields, long contentLength, UpstreamConnection c,
                      InputStream framed, UpstreamPool pool, boolean reusable) {
         this.status = status;
         this.fields = fields;
         this.contentLength = contentLength;
         this.body = new Body(c, framed, pool, reusable);
+        this.tunnel = null;
+        this.upgrade = null;
         if (framed == null) {
             body.end(); // no body at all: the connection is free now
         }
+    }
+
+    private UpstreamResponse(String upgrade, List<Map.Entry<String, String>> fields, UpstreamConnection c) {
+        this.status = 101;
+        this.fields = fields;
+        this.contentLength = -1;
+        this.body = new Body(c, null, null, false);
+        this.body.ended = true;
+        this.tunnel = c;
+        this.upgrade = upgrade;
+    }
+
+    /** A 101 Switching Protocols: from now on the connection carries the new protocol's bytes. */
+    static UpstreamResponse switched(List<Map.Entry<String, String>> upstreamFields,
+                                     List<Map.Entry<String, String>> fields, UpstreamConnection c) {
+        String upgrade = null;
+        for (Map.Entry<String, String> f : upstreamFields) {
+            if (f.getKey().equals("upgrade")) {
+                upgrade = f.getValue();
+            }
+        }
+        return new UpstreamResponse(upgrade, fields, c);
+    }
+
+    /** True for a 101: read and write the new protocol with {@link #tunnelInput()} and {@link #tunnelOutput()}. */
+    public boolean switchedProtocols() {
+        return tunnel != null;
+    }
+
+    /** For a 101: the protocol the upstream switched to (its Upgrade field), or null if it named none. */
+    public String upgrade() {
+        return upgrade;
+    }
+
+    /** For a 101: the upstream's bytes after its response head. */
+    public InputStream tunnelInput() {
+        return tunnel.in;
+    }
+
+    /** For a 101: to the upstream; flush after each write. */
+    public java.io.OutputStream tunnelOutput() {
+        return tunnel.out;
     }
 
     public int status() {
@@ -51,10 +100,12 @@ public final class UpstreamResponse implements AutoCloseable {
         return body;
     }
 
-    /** Gives the connection back if the body was read to its end, else closes it. */
+    /** Gives the connection back if the body was read to its end, else closes it; closes a tunnel. */
     @Override
     public void close() {
-        if (!body.ended) {
+        if (tunnel != null) {
+            tunnel.close();
+        } else if (!body.ended) {
             body.abandon();
         }
     }

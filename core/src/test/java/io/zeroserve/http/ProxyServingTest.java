@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,6 +46,7 @@ class ProxyServingTest {
     private ZeroServe server;
     private TestUpstream upstream;
     private int downPort;
+    private Socket reserved;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
@@ -121,9 +121,11 @@ class ProxyServingTest {
     @BeforeEach
     void start() throws Exception {
         upstream = new TestUpstream();
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            downPort = s.getLocalPort(); // closed again: nothing listens there
-        }
+        // A port bound but not listening: connections to it are refused, and no server (not even ours, which
+        // would then proxy to itself) can take it while the test runs.
+        reserved = new Socket();
+        reserved.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        downPort = reserved.getLocalPort();
         String code = "#include \"zeroserve.h\"\n" + SCRIPT.replace("UPSTREAM", "http://127.0.0.1:" + upstream.port())
                 .replace("DOWN", "http://127.0.0.1:" + downPort);
         byte[] script = ScriptCompiler.compile("proxy.c", code.getBytes(StandardCharsets.UTF_8));
@@ -140,6 +142,9 @@ class ProxyServingTest {
         }
         if (upstream != null) {
             upstream.close();
+        }
+        if (reserved != null) {
+            reserved.close();
         }
     }
 
@@ -273,12 +278,62 @@ class ProxyServingTest {
     }
 
     @Test
-    void webSocketUpgradesAreNotProxiedYet() throws Exception {
-        String response = rawExchange("GET /ws HTTP/1.1\r\nHost: site.example\r\nConnection: Upgrade\r\n"
-                + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
-        assertTrue(response.startsWith("HTTP/1.1 502 "), response);
-        assertTrue(upstream.nothingReceived());
+    void webSocketUpgradesBecomeTunnels() throws Exception {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(("GET /chat/ws?room=1 HTTP/1.1\r\nHost: site.example\r\nConnection: Upgrade\r\n"
+                    + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String head = readHead(in).toLowerCase(Locale.ROOT);
+            assertTrue(head.startsWith("http/1.1 101 "), head);
+            assertTrue(head.contains("\r\nupgrade: websocket"), head);
+            assertTrue(head.contains("\r\nconnection: upgrade"), head);
+            assertTrue(head.contains("\r\nsec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="), head);
+            assertTrue(head.contains("\r\nx-via: zeroserve"), head);
+            assertFalse(head.contains("content-length"), head);
+            for (String message : new String[] {"first frame", "second, longer frame ".repeat(500)}) {
+                out.write(message.getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertEquals(message, new String(in.readNBytes(message.length()), StandardCharsets.US_ASCII),
+                        "the upstream's echo comes back through the tunnel");
+            }
+        }
+        TestUpstream.Received in = upstream.take();
+        assertEquals("/base/chat/ws?k=v&room=1", in.target());
+        assertEquals("websocket", in.field("upgrade"));
+        assertEquals("upgrade", in.field("connection"));
+        assertEquals("dGhlIHNhbXBsZSBub25jZQ==", in.field("sec-websocket-key"));
+        assertEquals("site.example", in.field("host"));
+    }
+
+    @Test
+    void aRefusedOrUnproxiedUpgradeIsAnsweredAndTheConnectionCloses() throws Exception {
+        String refused = rawExchange("GET /not-ws HTTP/1.1\r\nHost: site.example\r\nConnection: Upgrade\r\n"
+                + "Upgrade: websocket\r\n\r\n");
+        assertTrue(refused.startsWith("HTTP/1.1 200 "), refused);
+        assertTrue(refused.toLowerCase(Locale.ROOT).contains("\r\nconnection: close"), refused);
+        assertTrue(refused.endsWith("upstream ok"), refused);
+        String statik = rawExchange("GET /static/hello.txt HTTP/1.1\r\nHost: site.example\r\n"
+                + "Connection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+        assertTrue(statik.startsWith("HTTP/1.1 200 ") && statik.endsWith("hello\n"), statik);
+        String down = rawExchange("GET /down/ws HTTP/1.1\r\nHost: site.example\r\nConnection: Upgrade\r\n"
+                + "Upgrade: websocket\r\n\r\n");
+        assertTrue(down.startsWith("HTTP/1.1 502 "), down);
+    }
+
+    /** Reads a response head, up to and including the blank line. */
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed inside the response head: " + head);
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Test

@@ -9,7 +9,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -200,14 +202,15 @@ class ReverseProxyTest {
 
     @Test
     void anUnreachableUpstreamSaysWhere() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
+        try (Socket reserved = new Socket()) {
+            // Bound but not listening: connections are refused, and nothing else can take the port meanwhile.
+            reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = reserved.getLocalPort();
+            proxy = ReverseProxy.create();
+            UpstreamException e = assertThrows(UpstreamException.class,
+                    () -> proxy.send(UpstreamUrl.parse("http://127.0.0.1:" + port), get("/", null, List.of())));
+            assertTrue(e.getMessage().contains("127.0.0.1 port " + port), e.getMessage());
         }
-        proxy = ReverseProxy.create();
-        UpstreamException e = assertThrows(UpstreamException.class,
-                () -> proxy.send(UpstreamUrl.parse("http://127.0.0.1:" + port), get("/", null, List.of())));
-        assertTrue(e.getMessage().contains("127.0.0.1 port " + port), e.getMessage());
     }
 
     @Test

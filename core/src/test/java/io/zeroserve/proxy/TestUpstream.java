@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /close}: a small answer with {@code Connection: close}, then the connection closes;</li>
  *   <li>{@code /hop}: an answer carrying hop-by-hop fields the proxy must drop;</li>
  *   <li>{@code /interim}: a 100 Continue and a 103 before the 200;</li>
+ *   <li>{@code /ws} with {@code Upgrade: websocket}: 101, then every byte echoed until the proxy closes;</li>
  *   <li>{@code /no-content}: 204; anything else: 200 {@code upstream ok}, Content-Length.</li>
  * </ul>
  */
@@ -142,6 +143,13 @@ public final class TestUpstream implements AutoCloseable {
                     framing = "none";
                 }
                 received.add(new Received(id, parts[0], parts[1], fields, body, framing));
+                if (r.target().split("\\?")[0].endsWith("/ws") && "websocket".equals(r.field("upgrade"))) {
+                    out.write(ascii("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                            + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"));
+                    out.flush();
+                    echo(in, out);
+                    return;
+                }
                 if (!answer(r, out)) {
                     return;
                 }
@@ -193,6 +201,16 @@ public final class TestUpstream implements AutoCloseable {
         }
         out.flush();
         return true;
+    }
+
+    /** After a 101: every byte back as it comes, until the other side ends. */
+    private static void echo(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[4096];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+            out.flush();
+        }
     }
 
     private static byte[] readChunked(InputStream in) throws IOException {
