@@ -195,7 +195,9 @@ extern zs_s64 zs_res_set_status(zs_u64 status);
 extern zs_s64 zs_res_header(const char *name, zs_u64 name_len, char *out, zs_u64 out_len);
 /* In a response hook: {"name":..., "search" | "search_regexp":..., "replace":...} on each value. */
 extern zs_s64 zs_res_replace_header(const char *op_json, zs_u64 op_json_len);
-/* Not supported yet (a script using it fails to load). */
+/* In a response hook: drop this response and run the request scripts again on the request as the scripts and
+ * hooks left it, with the same metadata (Caddy's forward_auth). At most 8 times per request; asking once more
+ * answers 500. Returns 0, or -1 outside a response hook. */
 extern zs_s64 zs_res_continue_request(void);
 
 /* ---- Request inspection ----------------------------------------------------------------------------------- */
@@ -242,8 +244,13 @@ extern zs_s64 zs_req_delete_header(const char *pattern, zs_u64 pattern_len);
 extern zs_s64 zs_req_replace_header(const char *op_json, zs_u64 op_json_len);
 /* Lowers the buffered-body limit; returns 1 if Content-Length already exceeds it, else 0. */
 extern zs_s64 zs_req_body_limit(zs_u64 max_size);
-/* Not supported yet (a script using them fails to load). */
+/* Caddy's rewrite modifiers, in this order: {"strip_path_prefix":"/api", "strip_path_suffix":".html",
+ * "uri_substring":[{"find","replace","limit"}], "path_regexp":[{"find":RE2,"replace":"$1 ${name}"}]}. Returns 0.
+ * Bad ops (JSON, unknown key, type, regexp) are a hard failure; a path that no longer normalizes gives 400. */
 extern zs_s64 zs_req_rewrite_uri(const char *ops_json, zs_u64 ops_json_len);
+/* Caddy's query ops, applied rename, set, add, replace, delete: {"rename":[{"key","val"}], "set":[...],
+ * "add":[...], "replace":[{"key" (or "*"), "search" | "search_regexp", "replace"}], "delete":["key"]}; the query
+ * is then re-encoded with keys sorted. Returns 0; bad ops are a hard failure. */
 extern zs_s64 zs_req_rewrite_query(const char *ops_json, zs_u64 ops_json_len);
 
 /* ---- Per-request metadata --------------------------------------------------------------------------------- */

@@ -23,8 +23,29 @@ final class ScriptResponses {
     }
 
     /**
+     * A response hook called {@code zs_res_continue_request}: the response being prepared must not be sent (nothing
+     * of it is written yet); the handler runs the request scripts again ({@code ScriptChain.rerun(result())}) and
+     * answers with what they decide. Thrown by {@link #finish}, caught by {@link ZeroServeHandler}.
+     */
+    static final class ContinueRequest extends RuntimeException {
+        private final transient ScriptResult result;
+
+        ContinueRequest(ScriptResult result) {
+            super("a response hook called zs_res_continue_request", null, false, false);
+            this.result = result;
+        }
+
+        ScriptResult result() {
+            return result;
+        }
+    }
+
+    /**
      * Applies {@code zs.response.header.*} metadata and the response hooks to the headers and status already set on
-     * {@code res}. Call right before the body is sent. Content-Length stays the server's.
+     * {@code res}. Call right before the body is sent, with nothing of the response written yet. Content-Length
+     * stays the server's.
+     *
+     * @throws ContinueRequest when a hook asked to run the request scripts again instead of sending this response
      */
     static void finish(ServerResponse res, ScriptResult result) {
         if (result == null || !result.changesResponse()) {
@@ -49,6 +70,9 @@ final class ScriptResponses {
             }
         }
         result.finishResponse(head);
+        if (head.continueRequested()) {
+            throw new ContinueRequest(result);
+        }
         if (head.status() != res.status().code()) {
             res.status(Status.create(head.status()));
         }

@@ -9,8 +9,7 @@ final class ScriptHelpers {
     /** Declared in zeroserve.h, not available yet: a script that references one fails to load. */
     static final List<String> NOT_SUPPORTED_YET = List.of(
             "zs_reverse_proxy", "zs_oidc_begin_login", "zs_oidc_handle_callback", "zs_oidc_session_verify",
-            "zs_oidc_logout", "zs_vici_eap_identity_by_ip", "zs_req_rewrite_uri", "zs_req_rewrite_query",
-            "zs_res_continue_request");
+            "zs_oidc_logout", "zs_vici_eap_identity_by_ip");
 
     private ScriptHelpers() {
     }
@@ -20,6 +19,7 @@ final class ScriptHelpers {
         BasicHelpers.register(b);
         CryptoHelpers.register(b);
         RequestHelpers.register(b);
+        RewriteHelpers.register(b);
         MetaHelpers.register(b);
         ResponseHelpers.register(b);
         JsonHelpers.register(b);
