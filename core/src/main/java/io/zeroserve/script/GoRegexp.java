@@ -172,7 +172,11 @@ final class GoRegexp {
                         i = stop;
                         continue;
                     }
-                    if (e >= '1' && e <= '9' || e == 'k') {
+                    if (e >= '0' && e <= '7') {
+                        i = translateOctal(re, i, out);
+                        continue;
+                    }
+                    if (e == '8' || e == '9' || e == 'k') {
                         throw new PatternSyntaxException("back-references are not supported (RE2 syntax)", re, i);
                     }
                     if (e == 'Z') {
@@ -182,6 +186,11 @@ final class GoRegexp {
                     i += 2;
                 }
                 case '[' -> i = translateClass(re, i, out);
+                case '{' -> {
+                    // RE2 reads a '{' that does not start a repeat count as a literal; Java refuses it.
+                    out.append(isRepeat(re, i) ? "{" : "\\{");
+                    i++;
+                }
                 case '$' -> {
                     out.append(multiline ? "$" : "\\z");
                     i++;
@@ -206,6 +215,46 @@ final class GoRegexp {
             }
         }
         return out.toString();
+    }
+
+    /** {@code {n}}, {@code {n,}} or {@code {n,m}} starts at {@code re[i]}. */
+    private static boolean isRepeat(String re, int i) {
+        int p = i + 1;
+        int digits = 0;
+        while (p < re.length() && Character.isDigit(re.charAt(p)) && re.charAt(p) < 128) {
+            p++;
+            digits++;
+        }
+        if (digits == 0 || p >= re.length()) {
+            return false;
+        }
+        if (re.charAt(p) == ',') {
+            p++;
+            while (p < re.length() && re.charAt(p) >= '0' && re.charAt(p) <= '9') {
+                p++;
+            }
+        }
+        return p < re.length() && re.charAt(p) == '}';
+    }
+
+    /**
+     * RE2's octal escape at {@code re[i] == '\'}: {@code \0}, or up to three octal digits; a single digit 1-7 would
+     * be a back-reference, which RE2 refuses. Written as Java's {@code \x{...}}.
+     */
+    private static int translateOctal(String re, int i, StringBuilder out) {
+        int p = i + 1;
+        int value = 0;
+        int digits = 0;
+        while (p < re.length() && digits < 3 && re.charAt(p) >= '0' && re.charAt(p) <= '7') {
+            value = value * 8 + (re.charAt(p) - '0');
+            p++;
+            digits++;
+        }
+        if (digits == 1 && value != 0) {
+            throw new PatternSyntaxException("back-references are not supported (RE2 syntax)", re, i);
+        }
+        out.append("\\x{").append(Integer.toHexString(value)).append('}');
+        return p;
     }
 
     /** The inside of a group prefix ({@code m}, {@code i-m}, {@code P<name>}) sets the m flag. */
@@ -270,9 +319,15 @@ final class GoRegexp {
         boolean first = true;
         while (p < n) {
             char c = re.charAt(p);
-            if (c == ']' && !first) {
-                out.append(']');
-                return p + 1;
+            if (c == ']') {
+                if (!first) {
+                    out.append(']');
+                    return p + 1;
+                }
+                out.append("\\]"); // first in the class: a literal in RE2
+                first = false;
+                p++;
+                continue;
             }
             first = false;
             if (c == '[' && re.startsWith("[:", p)) {

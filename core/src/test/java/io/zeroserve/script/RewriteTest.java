@@ -184,11 +184,26 @@ class RewriteTest {
         assertEquals("X1", go("[[:alpha:]]", "X", "a1"));
         assertEquals("aX", go("[[:^alpha:]]", "X", "a1"));
         assertEquals("x", go("[a[]", "x", "["), "[ inside a class is literal");
+        assertEquals("xx", go("[]a]", "x", "]a"), "] first in a class is literal");
+        assertEquals("x", go("{id}", "x", "{id}"), "a { that is no repeat count is literal");
+        assertEquals("x", go("a{2}", "x", "aa"));
+        assertEquals("x", go("\\101", "x", "A"), "octal escape");
+        assertThrows(PatternSyntaxException.class, () -> GoRegexp.compile("(a)\\1"), "a back-reference");
         assertThrows(PatternSyntaxException.class, () -> GoRegexp.compile("(a)\\1"));
         assertThrows(PatternSyntaxException.class, () -> GoRegexp.compile("(?<=a)b"));
         assertThrows(PatternSyntaxException.class, () -> GoRegexp.compile("(?>a)"));
         assertThrows(PatternSyntaxException.class, () -> GoRegexp.compile("(?U)a*"));
         assertEquals("b", go("(?i)A", "b", "a"));
+    }
+
+    @Test
+    void headerReplaceUsesTheSameGoDialect() throws Exception {
+        Harness.Fixture f = h.fixture(TestRequest.get("/").header("X-Id", "user_42"));
+        FakeGuest g = f.g();
+        String op = "{\"name\":\"x-id\",\"search_regexp\":\"^(?P<kind>[a-z]+)_(\\\\d+)$\","
+                + "\"replace\":\"$2 of ${kind} costs $$1\"}";
+        assertEquals(0, g.call("zs_req_replace_header", g.put(op), op.length()));
+        assertEquals("42 of user costs $1", f.run().state.header("x-id"));
     }
 
     @Test
