@@ -64,8 +64,11 @@ final class OidcHelpers {
             JsonNode node = ctx.json(cfgHandle).node;
             String endUrl = Guest.str(c.memory(), ptr, len);
             for (int i = 0; i < endUrl.length(); i++) {
-                if (endUrl.charAt(i) < 0x20 || endUrl.charAt(i) == 0x7f) {
-                    throw new HelperException("zs_oidc_logout: end_session_url contains a control character");
+                if (endUrl.charAt(i) <= 0x20 || endUrl.charAt(i) >= 0x7f) {
+                    // It becomes a Location header: no CR/LF smuggling, and URLs are percent-encoded anyway.
+                    throw new HelperException("zs_oidc_logout: end_session_url must be printable ASCII with no "
+                            + "spaces (percent-encode the rest), found U+"
+                            + String.format("%04X", (int) endUrl.charAt(i)) + " at " + i);
                 }
             }
             OidcConfig cfg;

@@ -197,6 +197,11 @@ class OidcLoginTest {
                     zs_oidc_logout(cfg, ZS_STR("https://idp.example/end-session"));
                     return 0;
                   }
+                  if (zs_strcmp(path, "/bad-handle") == 0) {
+                    zs_oidc_session_verify(cfg + 100);
+                    zs_respond(200, ZS_STR("not reached"));
+                    return 0;
+                  }
                   if (zs_strcmp(path, "/bad-config") == 0) {
                     zs_s64 bad = zs_json_parse(BAD_CFG, sizeof BAD_CFG - 1);
                     if (zs_oidc_session_verify(bad) == -1 && zs_oidc_begin_login(bad, ZS_STR("/")) == -1)
@@ -417,6 +422,9 @@ class OidcLoginTest {
         assertFalse(jar.containsKey("__zs_oidc_session"));
 
         assertEquals("config errors are -1", get("/bad-config").body());
+        HttpResponse<String> fault = get("/bad-handle");
+        assertEquals(500, fault.statusCode(), "an unknown handle is a hard failure");
+        assertEquals("", fault.body());
         assertTrue(log.stream().anyMatch(l -> l.equals("[oidc] zs_oidc_session_verify: cookie_secret must be at "
                 + "least 16 bytes, got 5")), log.toString());
     }

@@ -82,6 +82,14 @@ public record OidcConfig(String issuer, String authorizationEndpoint, String tok
         return this;
     }
 
+    /** Names the endpoints and the client, never the secrets. */
+    @Override
+    public String toString() {
+        return "OidcConfig[issuer=" + issuer + ", authorization_endpoint=" + authorizationEndpoint
+                + ", token_endpoint=" + tokenEndpoint + ", client_id=" + clientId + ", redirect_uri=" + redirectUri
+                + ", scope=" + scope + ", session_ttl_secs=" + sessionTtlSecs + "]";
+    }
+
     /** The cookies get {@code Secure} when the request came over TLS or the redirect_uri is https. */
     public boolean secureCookies(boolean requestIsTls) {
         return requestIsTls || redirectUri.toLowerCase(Locale.ROOT).startsWith("https://");

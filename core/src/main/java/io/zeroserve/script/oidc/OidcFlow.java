@@ -174,9 +174,9 @@ public final class OidcFlow {
 
     /**
      * {@code value} when it is a path on this site ({@code /...}), else {@code /}. Refused: absolute URLs,
-     * scheme-relative {@code //host} and {@code /\host} (browsers read {@code \} as {@code /}), control
-     * characters, and anything over {@value #MAX_RETURN_TO} bytes: an open redirect would let anyone start a
-     * login that ends on their site.
+     * scheme-relative {@code //host} and {@code /\host} (browsers read {@code \} as {@code /}), anything but
+     * printable ASCII (a URI from {@code zs_req_uri} is already percent-encoded), and anything over
+     * {@value #MAX_RETURN_TO} bytes: an open redirect would let anyone start a login that ends on their site.
      */
     public static String safeReturnTo(String value) {
         if (value == null || value.isEmpty() || value.length() > MAX_RETURN_TO || value.charAt(0) != '/') {
@@ -187,7 +187,7 @@ public final class OidcFlow {
         }
         for (int i = 0; i < value.length(); i++) {
             char ch = value.charAt(i);
-            if (ch < 0x20 || ch == 0x7f || ch == '\\') {
+            if (ch <= 0x20 || ch >= 0x7f || ch == '\\') {
                 return "/";
             }
         }
