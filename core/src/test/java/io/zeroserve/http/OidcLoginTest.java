@@ -393,6 +393,16 @@ class OidcLoginTest {
     }
 
     @Test
+    void aFailedDiscoveryFaultsTheLoginWithTheReasonLogged() throws Exception {
+        startSite(discoveryConfig().replace(idp.issuer, idp.issuer + "/tenant")); // the fake IdP answers 404
+        HttpResponse<String> r = get("/secret.txt");
+        assertEquals(500, r.statusCode(), "as in the original: a fault");
+        assertFalse(jar.containsKey("__zs_oidc_state"));
+        assertTrue(log.stream().anyMatch(l -> l.contains("zs_oidc_begin_login") && l.contains("discovery at "
+                + idp.issuer + "/tenant/.well-known/openid-configuration answered status 404")), log.toString());
+    }
+
+    @Test
     void explicitEndpointsBasicAuthOpenRedirectsAndConfigErrors() throws Exception {
         startSite("{\"authorization_endpoint\":\"" + idp.issuer + "/authorize\",\"token_endpoint\":\"" + idp.issuer
                 + "/token\",\"client_id\":\"" + CLIENT_ID + "\",\"client_secret\":\"" + CLIENT_SECRET + "\","
