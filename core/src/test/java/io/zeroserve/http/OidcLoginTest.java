@@ -102,7 +102,8 @@ class OidcLoginTest {
                 discoveries.incrementAndGet();
                 reply(ex, 200, "{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer
                         + "/authorize\",\"token_endpoint\":\"" + issuer + "/token\","
-                        + "\"token_endpoint_auth_methods_supported\":[\"client_secret_post\",\"client_secret_basic\"]}");
+                        + "\"token_endpoint_auth_methods_supported\":"
+                        + "[\"client_secret_post\",\"client_secret_basic\"]}");
             });
             http.createContext("/token", this::token);
             http.start();

@@ -68,7 +68,8 @@ class IdTokenTest {
         assertEquals("/docs/a?b=1#c", OidcFlow.safeReturnTo("/docs/a?b=1#c"));
         assertEquals("/", OidcFlow.safeReturnTo("/"));
         for (String evil : new String[] {"https://evil.example/", "//evil.example/x", "/\\evil.example",
-                "\\\\evil.example", "javascript:alert(1)", "evil.example", "", "/a\r\nSet-Cookie: x=1", "/a\\b", "/caf\u00e9", "/a b",
+                "\\\\evil.example", "javascript:alert(1)", "evil.example", "", "/a\r\nSet-Cookie: x=1", "/a\\b",
+                "/caf\u00e9", "/a b",
                 "/" + "a".repeat(OidcFlow.MAX_RETURN_TO)}) {
             assertEquals("/", OidcFlow.safeReturnTo(evil), evil);
         }
