@@ -310,12 +310,31 @@ extern zs_s64 zs_aws_v4_authorization_header(const zs_aws_v4_sign_params *params
 extern zs_s64 zs_aws_v4_presigned_url(const zs_aws_v4_sign_params *params, zs_u64 params_len,
                                       zs_u64 expires_secs);
 
+/* ---- OpenID Connect login (Authorization Code + PKCE) ------------------------------------------------------ */
+
+/* cfg is a JSON object handle: "issuer" (endpoints then come from <issuer>/.well-known/openid-configuration) or
+ * "authorization_endpoint" + "token_endpoint"; "client_id", "client_secret", "redirect_uri"; optional "scope"
+ * (default "openid profile email"), "session_ttl_secs" (default 3600), "token_endpoint_auth_method"
+ * ("client_secret_post" by default, "client_secret_basic", "none"); "cookie_secret" (at least 16 bytes, keep it
+ * stable: the login state and the session are cookies sealed with XChaCha20-Poly1305 under it). A cfg that is
+ * not an object or lacks what the helper needs returns -1 (the reason is logged). The id_token's iss, aud, exp
+ * and nonce are checked; its signature is not checked against a JWKS (it comes straight from the token endpoint;
+ * use https endpoints). */
+/* Terminal: the state cookie and a 302 to the IdP. return_to must be a path on this site ("/..."); anything
+ * else becomes "/". A failed discovery is a fault (500). Returns 0, or -1. */
+extern zs_s64 zs_oidc_begin_login(zs_s64 cfg, const char *return_to, zs_u64 return_to_len);
+/* Terminal, on the redirect_uri path: checks state against the state cookie (400 if missing, expired or
+ * different), exchanges the code (502 if that or the id_token checks fail), sets the session cookie, clears the
+ * state cookie, and answers 302 to return_to. Returns 0, or -1. */
+extern zs_s64 zs_oidc_handle_callback(zs_s64 cfg);
+/* Not terminal: a JSON handle of the id_token claims for a valid, unexpired session cookie, 0 if there is none,
+ * -1 for a bad cfg. */
+extern zs_s64 zs_oidc_session_verify(zs_s64 cfg);
+/* Terminal: clears the session cookie; 302 to end_session_url when it is non-empty, else 200. Returns 0, or -1. */
+extern zs_s64 zs_oidc_logout(zs_s64 cfg, const char *end_session_url, zs_u64 end_session_url_len);
+
 /* ---- Not supported yet: declared for compatibility; a script using them fails to load ---------------------- */
 
-extern zs_s64 zs_oidc_begin_login(zs_s64 cfg, const char *return_to, zs_u64 return_to_len);
-extern zs_s64 zs_oidc_handle_callback(zs_s64 cfg);
-extern zs_s64 zs_oidc_session_verify(zs_s64 cfg);
-extern zs_s64 zs_oidc_logout(zs_s64 cfg, const char *end_session_url, zs_u64 end_session_url_len);
 extern zs_s64 zs_vici_eap_identity_by_ip(const char *ip, zs_u64 ip_len);
 
 /* ---- String utilities (compiled into the script) ---------------------------------------------------------- */

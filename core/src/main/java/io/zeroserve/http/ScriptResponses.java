@@ -103,11 +103,20 @@ final class ScriptResponses {
             res.header(r.contentType().equals("application/json") ? JSON : HeaderValues.create(HeaderNames.CONTENT_TYPE,
                     r.contentType()));
         }
-        for (Map.Entry<String, String> h : r.headers()) {
+        List<Map.Entry<String, String>> extra = r.headers();
+        for (int i = 0; i < extra.size(); i++) {
+            Map.Entry<String, String> h = extra.get(i);
             if (h.getKey().equals("server") && h.getValue().equals("zeroserve")) {
                 res.header(ZeroServeHandler.SERVER);
-            } else {
-                res.header(HeaderNames.create(h.getKey()), h.getValue());
+            } else if (!seenBefore(extra, i)) {
+                // res.header replaces: a name that repeats (Set-Cookie) is set once with all its values.
+                List<String> values = new ArrayList<>(1);
+                for (int j = i; j < extra.size(); j++) {
+                    if (extra.get(j).getKey().equals(h.getKey())) {
+                        values.add(extra.get(j).getValue());
+                    }
+                }
+                res.header(HeaderNames.create(h.getKey()), values.toArray(String[]::new));
             }
         }
         finish(res, result);
@@ -123,5 +132,14 @@ final class ScriptResponses {
         } else {
             res.send(r.body());
         }
+    }
+
+    private static boolean seenBefore(List<Map.Entry<String, String>> headers, int index) {
+        for (int i = 0; i < index; i++) {
+            if (headers.get(i).getKey().equals(headers.get(index).getKey())) {
+                return true;
+            }
+        }
+        return false;
     }
 }
