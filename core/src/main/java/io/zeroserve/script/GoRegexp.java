@@ -16,7 +16,8 @@ import java.util.regex.PatternSyntaxException;
  * <p>The pattern is translated where the two dialects differ: {@code (?P<name>re)} and {@code (?<name>re)} (Go
  * allows {@code _} in names, Java does not) become plain groups whose names this class resolves itself;
  * {@code [[:alpha:]]} classes become {@code \p{Alpha}}; {@code $} outside multi-line mode means end of text, as in
- * Go (Java's also matches before a final newline); only {@code \n} ends a line ({@link Pattern#UNIX_LINES}).
+ * Go (Java's also matches before a final newline); only {@code \n} ends a line ({@link Pattern#UNIX_LINES});
+ * {@code (?i)} folds Unicode letters ({@link Pattern#UNICODE_CASE}).
  * What RE2 refuses is refused here too, so a config behaves as it would in Caddy and matching stays linear in
  * spirit: look-around, back-references, atomic groups and the {@code (?U)} flag.
  */
@@ -38,7 +39,9 @@ final class GoRegexp {
         List<String> names = new ArrayList<>();
         names.add(null);
         String java = translate(re2, names);
-        return new GoRegexp(Pattern.compile(java, Pattern.UNIX_LINES), names.toArray(String[]::new));
+        // UNICODE_CASE: Go's (?i) folds non-ASCII letters too; \w, \d, \s and [[:alpha:]] stay ASCII in both.
+        return new GoRegexp(Pattern.compile(java, Pattern.UNIX_LINES | Pattern.UNICODE_CASE),
+                names.toArray(String[]::new));
     }
 
     Pattern pattern() {

@@ -194,6 +194,8 @@ class RewriteTest {
         assertThrows(PatternSyntaxException.class, () -> GoRegexp.compile("(?>a)"));
         assertThrows(PatternSyntaxException.class, () -> GoRegexp.compile("(?U)a*"));
         assertEquals("b", go("(?i)A", "b", "a"));
+        assertEquals("x", go("(?i)é", "x", "É"), "case folding beyond ASCII, as in Go");
+        assertEquals("é", go("\\w", "x", "é"), "\\w is ASCII, as in Go");
     }
 
     @Test
