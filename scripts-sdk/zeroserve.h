@@ -195,7 +195,9 @@ extern zs_s64 zs_res_set_status(zs_u64 status);
 extern zs_s64 zs_res_header(const char *name, zs_u64 name_len, char *out, zs_u64 out_len);
 /* In a response hook: {"name":..., "search" | "search_regexp":..., "replace":...} on each value. */
 extern zs_s64 zs_res_replace_header(const char *op_json, zs_u64 op_json_len);
-/* Not supported yet (a script using it fails to load). */
+/* In a response hook: drop this response and run the request scripts again on the request as the scripts and
+ * hooks left it, with the same metadata (Caddy's forward_auth). At most 8 times per request; asking once more
+ * answers 500. Returns 0, or -1 outside a response hook. */
 extern zs_s64 zs_res_continue_request(void);
 
 /* ---- Request inspection ----------------------------------------------------------------------------------- */
@@ -242,8 +244,13 @@ extern zs_s64 zs_req_delete_header(const char *pattern, zs_u64 pattern_len);
 extern zs_s64 zs_req_replace_header(const char *op_json, zs_u64 op_json_len);
 /* Lowers the buffered-body limit; returns 1 if Content-Length already exceeds it, else 0. */
 extern zs_s64 zs_req_body_limit(zs_u64 max_size);
-/* Not supported yet (a script using them fails to load). */
+/* Caddy's rewrite modifiers, in this order: {"strip_path_prefix":"/api", "strip_path_suffix":".html",
+ * "uri_substring":[{"find","replace","limit"}], "path_regexp":[{"find":RE2,"replace":"$1 ${name}"}]}. Returns 0.
+ * Bad ops (JSON, unknown key, type, regexp) are a hard failure; a path that no longer normalizes gives 400. */
 extern zs_s64 zs_req_rewrite_uri(const char *ops_json, zs_u64 ops_json_len);
+/* Caddy's query ops, applied rename, set, add, replace, delete: {"rename":[{"key","val"}], "set":[...],
+ * "add":[...], "replace":[{"key" (or "*"), "search" | "search_regexp", "replace"}], "delete":["key"]}; the query
+ * is then re-encoded with keys sorted. Returns 0; bad ops are a hard failure. */
 extern zs_s64 zs_req_rewrite_query(const char *ops_json, zs_u64 ops_json_len);
 
 /* ---- Per-request metadata --------------------------------------------------------------------------------- */
@@ -305,12 +312,31 @@ extern zs_s64 zs_aws_v4_authorization_header(const zs_aws_v4_sign_params *params
 extern zs_s64 zs_aws_v4_presigned_url(const zs_aws_v4_sign_params *params, zs_u64 params_len,
                                       zs_u64 expires_secs);
 
+/* ---- OpenID Connect login (Authorization Code + PKCE) ------------------------------------------------------ */
+
+/* cfg is a JSON object handle: "issuer" (endpoints then come from <issuer>/.well-known/openid-configuration) or
+ * "authorization_endpoint" + "token_endpoint"; "client_id", "client_secret", "redirect_uri"; optional "scope"
+ * (default "openid profile email"), "session_ttl_secs" (default 3600), "token_endpoint_auth_method"
+ * ("client_secret_post" by default, "client_secret_basic", "none"); "cookie_secret" (at least 16 bytes, keep it
+ * stable: the login state and the session are cookies sealed with XChaCha20-Poly1305 under it). A cfg that is
+ * not an object or lacks what the helper needs returns -1 (the reason is logged). The id_token's iss, aud, exp
+ * and nonce are checked; its signature is not checked against a JWKS (it comes straight from the token endpoint;
+ * use https endpoints). */
+/* Terminal: the state cookie and a 302 to the IdP. return_to must be a path on this site ("/..."); anything
+ * else becomes "/". A failed discovery is a fault (500). Returns 0, or -1. */
+extern zs_s64 zs_oidc_begin_login(zs_s64 cfg, const char *return_to, zs_u64 return_to_len);
+/* Terminal, on the redirect_uri path: checks state against the state cookie (400 if missing, expired or
+ * different), exchanges the code (502 if that or the id_token checks fail), sets the session cookie, clears the
+ * state cookie, and answers 302 to return_to. Returns 0, or -1. */
+extern zs_s64 zs_oidc_handle_callback(zs_s64 cfg);
+/* Not terminal: a JSON handle of the id_token claims for a valid, unexpired session cookie, 0 if there is none,
+ * -1 for a bad cfg. */
+extern zs_s64 zs_oidc_session_verify(zs_s64 cfg);
+/* Terminal: clears the session cookie; 302 to end_session_url when it is non-empty, else 200. Returns 0, or -1. */
+extern zs_s64 zs_oidc_logout(zs_s64 cfg, const char *end_session_url, zs_u64 end_session_url_len);
+
 /* ---- Not supported yet: declared for compatibility; a script using them fails to load ---------------------- */
 
-extern zs_s64 zs_oidc_begin_login(zs_s64 cfg, const char *return_to, zs_u64 return_to_len);
-extern zs_s64 zs_oidc_handle_callback(zs_s64 cfg);
-extern zs_s64 zs_oidc_session_verify(zs_s64 cfg);
-extern zs_s64 zs_oidc_logout(zs_s64 cfg, const char *end_session_url, zs_u64 end_session_url_len);
 extern zs_s64 zs_vici_eap_identity_by_ip(const char *ip, zs_u64 ip_len);
 
 /* ---- String utilities (compiled into the script) ---------------------------------------------------------- */

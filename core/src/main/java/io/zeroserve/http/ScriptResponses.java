@@ -23,8 +23,29 @@ final class ScriptResponses {
     }
 
     /**
+     * A response hook called {@code zs_res_continue_request}: the response being prepared must not be sent (nothing
+     * of it is written yet); the handler runs the request scripts again ({@code ScriptChain.rerun(result())}) and
+     * answers with what they decide. Thrown by {@link #finish}, caught by {@link ZeroServeHandler}.
+     */
+    static final class ContinueRequest extends RuntimeException {
+        private final transient ScriptResult result;
+
+        ContinueRequest(ScriptResult result) {
+            super("a response hook called zs_res_continue_request", null, false, false);
+            this.result = result;
+        }
+
+        ScriptResult result() {
+            return result;
+        }
+    }
+
+    /**
      * Applies {@code zs.response.header.*} metadata and the response hooks to the headers and status already set on
-     * {@code res}. Call right before the body is sent. Content-Length stays the server's.
+     * {@code res}. Call right before the body is sent, with nothing of the response written yet. Content-Length
+     * stays the server's.
+     *
+     * @throws ContinueRequest when a hook asked to run the request scripts again instead of sending this response
      */
     static void finish(ServerResponse res, ScriptResult result) {
         if (result == null || !result.changesResponse()) {
@@ -49,6 +70,9 @@ final class ScriptResponses {
             }
         }
         result.finishResponse(head);
+        if (head.continueRequested()) {
+            throw new ContinueRequest(result);
+        }
         if (head.status() != res.status().code()) {
             res.status(Status.create(head.status()));
         }
@@ -79,11 +103,20 @@ final class ScriptResponses {
             res.header(r.contentType().equals("application/json") ? JSON : HeaderValues.create(HeaderNames.CONTENT_TYPE,
                     r.contentType()));
         }
-        for (Map.Entry<String, String> h : r.headers()) {
+        List<Map.Entry<String, String>> extra = r.headers();
+        for (int i = 0; i < extra.size(); i++) {
+            Map.Entry<String, String> h = extra.get(i);
             if (h.getKey().equals("server") && h.getValue().equals("zeroserve")) {
                 res.header(ZeroServeHandler.SERVER);
-            } else {
-                res.header(HeaderNames.create(h.getKey()), h.getValue());
+            } else if (!seenBefore(extra, i)) {
+                // res.header replaces: a name that repeats (Set-Cookie) is set once with all its values.
+                List<String> values = new ArrayList<>(1);
+                for (int j = i; j < extra.size(); j++) {
+                    if (extra.get(j).getKey().equals(h.getKey())) {
+                        values.add(extra.get(j).getValue());
+                    }
+                }
+                res.header(HeaderNames.create(h.getKey()), values.toArray(String[]::new));
             }
         }
         finish(res, result);
@@ -99,5 +132,14 @@ final class ScriptResponses {
         } else {
             res.send(r.body());
         }
+    }
+
+    private static boolean seenBefore(List<Map.Entry<String, String>> headers, int index) {
+        for (int i = 0; i < index; i++) {
+            if (headers.get(i).getKey().equals(headers.get(index).getKey())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -124,7 +124,20 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
         }
         ScriptedSite served = acquireWithScripts();
         try {
-            serve(req, res, served.site(), served.chain(), path, requestId, rawPath);
+            ScriptResult continued = null;
+            while (true) {
+                try {
+                    serve(req, res, served.site(), served.chain(), path, requestId, rawPath, continued);
+                    return;
+                } catch (ScriptResponses.ContinueRequest c) {
+                    // A response hook suppressed the response before any of it was written: forget its status and
+                    // headers, and answer with what the request scripts decide when they run again (bounded by
+                    // ScriptChain.MAX_RERUNS, past which rerun gives a 500).
+                    res.status(Status.OK_200);
+                    res.headers().clear();
+                    continued = served.chain().rerun(c.result());
+                }
+            }
         } finally {
             served.site().release();
         }
@@ -149,13 +162,23 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
         return latest;
     }
 
+    /**
+     * @param continued the result of running the scripts again after {@code zs_res_continue_request}, or null to
+     *                  run them for the first time
+     */
     private void serve(ServerRequest req, ServerResponse res, Site current, ScriptChain chain, RequestPath path,
-                       String requestId, String rawPath) {
+                       String requestId, String rawPath, ScriptResult continued) {
         Method method = req.prologue().method();
         ScriptResult script = null;
         if (chain != null && !chain.isEmpty()) {
-            ScriptedRequest scripted = new ScriptedRequest(req, requestId, rawPath);
-            script = chain.run(scripted);
+            ScriptedRequest scripted;
+            if (continued != null) {
+                script = continued;
+                scripted = (ScriptedRequest) continued.scriptRequest(); // the handler runs chains on no other kind
+            } else {
+                scripted = new ScriptedRequest(req, requestId, rawPath);
+                script = chain.run(scripted);
+            }
             if (script.request().methodChanged()) {
                 method = Method.create(script.request().method());
             }

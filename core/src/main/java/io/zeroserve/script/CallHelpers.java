@@ -59,6 +59,14 @@ final class CallHelpers {
             String value = ctx.hookHead.get(n);
             return Guest.cstr(c.memory(), out, outLen, value == null ? "" : value);
         });
+        b.add("zs_res_continue_request", (c, r1, r2, r3, r4, r5) -> {
+            ResponseHead head = ScriptContext.of(c).hookHead;
+            if (head == null) {
+                return -1;
+            }
+            head.requestContinue();
+            return 0;
+        });
         b.add("zs_res_replace_header", (c, p, len, r3, r4, r5) -> {
             ScriptContext ctx = ScriptContext.of(c);
             RequestHelpers.HeaderReplace op = RequestHelpers.HeaderReplace.parse(Guest.bytes(c.memory(), p, len));

@@ -13,8 +13,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /** Request inspection and mutation: {@code zs_req_*}, {@code zs_connection_info}. */
@@ -468,9 +466,9 @@ final class RequestHelpers {
     }
 
     /** {@code {"name", "search" | "search_regexp", "replace"}} applied to header values. */
-    record HeaderReplace(String name, String search, Pattern regex, String replace) {
-        /** Work limit for one regex replacement, so a pathological pattern cannot hold the thread. */
-        static final int MAX_REGEX_STEPS = 1_000_000;
+    record HeaderReplace(String name, String search, GoRegexp regex, String replace) {
+        /** The longest value a replacement may produce, in chars (the footprint limit applies on top). */
+        static final int MAX_VALUE_CHARS = 1 << 20;
 
         static HeaderReplace parse(byte[] json) throws HelperException {
             Optional<JsonNode> parsed = JsonCodec.parse(json);
@@ -490,7 +488,7 @@ final class RequestHelpers {
             if (regex != null && regex.kind() == JsonNode.Kind.STRING) {
                 try {
                     return new HeaderReplace(name.string().trim().toLowerCase(java.util.Locale.ROOT), null,
-                            Pattern.compile(regex.string()), goToJavaReplacement(rep));
+                            GoRegexp.compile(regex.string()), rep);
                 } catch (PatternSyntaxException e) {
                     return null;
                 }
@@ -506,19 +504,8 @@ final class RequestHelpers {
             if (regex == null) {
                 return search.isEmpty() ? value : value.replace(search, replace);
             }
-            Matcher m = regex.matcher(new BudgetedChars(value, MAX_REGEX_STEPS));
-            try {
-                return m.replaceAll(replace);
-            } catch (BudgetedChars.Exhausted e) {
-                throw new HelperException("header regex replacement too expensive");
-            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-                throw new HelperException("invalid regex replacement: " + e.getMessage());
-            }
-        }
-
-        /** Go/Caddy's {@code ${1}} and {@code $1} become Java's {@code $1}; a literal backslash is escaped. */
-        private static String goToJavaReplacement(String go) {
-            return go.replace("\\", "\\\\").replaceAll("\\$\\{(\\d+)}", "\\$$1");
+            // RE2 syntax and Go's template expansion ($1, ${1}, $name, $$), as Caddy's header replacement.
+            return regex.replaceAll(value, replace, MAX_VALUE_CHARS, "header regex replacement");
         }
     }
 

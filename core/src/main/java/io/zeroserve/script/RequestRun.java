@@ -14,6 +14,8 @@ final class RequestRun {
     final RequestState state;
     final Metadata metadata = new Metadata();
     final List<Hook> hooks = new ArrayList<>();
+    /** How many times {@code zs_res_continue_request} ran the request scripts again ({@link ScriptChain#rerun}). */
+    int reruns;
     /** The smallest {@code zs_req_body_limit} set so far, or -1. */
     long bodyLimit = -1;
     private boolean bodyRead;

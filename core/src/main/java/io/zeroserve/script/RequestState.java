@@ -170,6 +170,22 @@ public final class RequestState {
         uriChanged = true;
     }
 
+    /**
+     * {@code zs_req_rewrite_uri} and {@code zs_req_rewrite_query}: a new escaped path and raw query (null for none),
+     * normalized again. Returns false, changing nothing, when both equal the current {@link #path()} and
+     * {@link #query()}.
+     */
+    boolean rewrite(String newPath, String newQuery) {
+        if (newPath.equals(path()) && java.util.Objects.equals(newQuery, query)) {
+            return false;
+        }
+        rawPath = newPath.isEmpty() ? "/" : newPath;
+        query = newQuery;
+        normalized = PathNormalizer.normalize(rawPath);
+        uriChanged = true;
+        return true;
+    }
+
     void setHeader(String name, String value) {
         String lower = name.toLowerCase(Locale.ROOT);
         fields().removeIf(f -> f.name.equals(lower));

@@ -13,6 +13,8 @@ import java.util.Map;
 public final class ResponseHead {
     private int status;
     private final List<String[]> fields = new ArrayList<>();
+    /** A hook called {@code zs_res_continue_request}: drop this response and run the request scripts again. */
+    private boolean continueRequested;
 
     public ResponseHead(int status) {
         this.status = status;
@@ -63,12 +65,25 @@ public final class ResponseHead {
         return out;
     }
 
+    /**
+     * True when a response hook called {@code zs_res_continue_request}: the handler must not send this response
+     * but run the request scripts again ({@link ScriptChain#rerun}).
+     */
+    public boolean continueRequested() {
+        return continueRequested;
+    }
+
+    void requestContinue() {
+        continueRequested = true;
+    }
+
     List<String[]> rawFields() {
         return fields;
     }
 
     ResponseHead copy() {
         ResponseHead c = new ResponseHead(status);
+        c.continueRequested = continueRequested;
         for (String[] f : fields) {
             c.fields.add(f.clone());
         }
@@ -77,6 +92,7 @@ public final class ResponseHead {
 
     void restore(ResponseHead snapshot) {
         status = snapshot.status;
+        continueRequested = snapshot.continueRequested;
         fields.clear();
         for (String[] f : snapshot.fields) {
             fields.add(f.clone());

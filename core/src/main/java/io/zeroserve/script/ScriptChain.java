@@ -24,6 +24,11 @@ public final class ScriptChain {
     public static final String CALL_SECTION_PREFIX = "zeroserve.call.";
     /** A call made from this depth is refused (the request script runs at 0). */
     public static final int MAX_CALL_DEPTH = 8;
+    /**
+     * How many times {@code zs_res_continue_request} may run a request's scripts again; asking once more answers
+     * 500 (a hook that always continues would otherwise loop forever).
+     */
+    public static final int MAX_RERUNS = 8;
 
     private static final byte[] NO_CALLDATA = new byte[0];
     /** Calldata of call entries and hooks: the little-endian u64 1, the handle of the input in the callee. */
@@ -68,7 +73,29 @@ public final class ScriptChain {
 
     /** Runs the chain for one request. Never throws for script misbehaviour: that becomes a FAULT result. */
     public ScriptResult run(ScriptRequest request) {
-        RequestRun run = new RequestRun(this, request);
+        return runPasses(new RequestRun(this, request));
+    }
+
+    /**
+     * {@code zs_res_continue_request}: a response hook of {@code previous} suppressed the response
+     * ({@link ResponseHead#continueRequested()}), so the request scripts run again, both passes, on the same request
+     * as the scripts and hooks left it (method, URI, headers), with the same metadata and body; the hooks registered
+     * so far are dropped. After {@link #MAX_RERUNS} such runs, the next ask gets a FAULT result (500) instead, and a
+     * log line. The handler then treats the result as it treats {@link #run}'s.
+     */
+    public ScriptResult rerun(ScriptResult previous) {
+        RequestRun run = previous.run();
+        run.hooks.clear();
+        if (run.reruns >= MAX_RERUNS) {
+            String reason = "zs_res_continue_request: the request scripts already ran again " + MAX_RERUNS + " times";
+            host.log("[script_runtime] " + run.request.requestId() + ": " + reason + ", answering 500");
+            return ScriptResult.fault(run, reason);
+        }
+        run.reruns++;
+        return runPasses(run);
+    }
+
+    private ScriptResult runPasses(RequestRun run) {
         // The TLS pass only when some script has one: asking for the connection facts is not free.
         boolean tls = tlsPass.length > 0 && run.connection().tls();
         for (int pass = tls ? 0 : 1; pass < 2; pass++) {

@@ -8,9 +8,7 @@ import java.util.List;
 final class ScriptHelpers {
     /** Declared in zeroserve.h, not available yet: a script that references one fails to load. */
     static final List<String> NOT_SUPPORTED_YET = List.of(
-            "zs_oidc_begin_login", "zs_oidc_handle_callback", "zs_oidc_session_verify",
-            "zs_oidc_logout", "zs_vici_eap_identity_by_ip", "zs_req_rewrite_uri", "zs_req_rewrite_query",
-            "zs_res_continue_request");
+            "zs_vici_eap_identity_by_ip");
 
     private ScriptHelpers() {
     }
@@ -20,11 +18,13 @@ final class ScriptHelpers {
         BasicHelpers.register(b);
         CryptoHelpers.register(b);
         RequestHelpers.register(b);
+        RewriteHelpers.register(b);
         MetaHelpers.register(b);
         ResponseHelpers.register(b);
         JsonHelpers.register(b);
         CallHelpers.register(b);
         ServiceHelpers.register(b);
+        OidcHelpers.register(b);
         for (String name : NOT_SUPPORTED_YET) {
             b.unsupported(name, "not supported yet in zeroserve-jvm");
         }

@@ -3,25 +3,29 @@ package io.zeroserve.script;
 import io.zeroserve.ebpf.HelperTable;
 import io.zeroserve.ebpf.LoadException;
 import io.zeroserve.ebpf.Program;
+import io.zeroserve.script.oidc.OidcFlow;
 import io.zeroserve.script.ratelimit.RateLimiter;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The long-lived side of scripting: options, the helper table and the process-wide rate limiter. Create one per
- * server; every {@link ScriptChain} it loads (the first one and each reload) shares its rate-limit state.
- * Thread-safe.
+ * The long-lived side of scripting: options, the helper table, the process-wide rate limiter and the OIDC client.
+ * Create one per server; every {@link ScriptChain} it loads (the first one and each reload) shares its rate-limit
+ * state and OIDC discovery cache. Thread-safe.
  */
 public final class ScriptHost {
     private final ScriptOptions options;
     private final HelperTable helpers;
     private final RateLimiter rateLimiter;
+    /** OIDC discovery cache and HTTP client (made on first use), shared by every chain like the rate limiter. */
+    private final OidcFlow oidc;
 
     private ScriptHost(ScriptOptions options) {
         this.options = options;
         this.helpers = ScriptHelpers.table();
         this.rateLimiter = new RateLimiter(options.maxRateLimitBuckets(), options.wallClockMs());
+        this.oidc = OidcFlow.create(options.wallClockMs());
     }
 
     public static ScriptHost create(ScriptOptions options) {
@@ -39,6 +43,10 @@ public final class ScriptHost {
 
     RateLimiter rateLimiter() {
         return rateLimiter;
+    }
+
+    OidcFlow oidc() {
+        return oidc;
     }
 
     void log(String line) {

@@ -43,8 +43,15 @@ public final class ScriptResult {
     }
 
     static ScriptResult fault(RequestRun run, String script, String section, String reason) {
-        return new ScriptResult(run, Action.FAULT, ScriptResponse.internalError(), null,
-                "script '" + script + "' section '" + section + "' failed: " + reason);
+        return fault(run, "script '" + script + "' section '" + section + "' failed: " + reason);
+    }
+
+    static ScriptResult fault(RequestRun run, String message) {
+        return new ScriptResult(run, Action.FAULT, ScriptResponse.internalError(), null, message);
+    }
+
+    RequestRun run() {
+        return run;
     }
 
     public Action action() {
@@ -64,6 +71,11 @@ public final class ScriptResult {
     /** For FAULT: which script and section failed, and why. */
     public String faultMessage() {
         return faultMessage;
+    }
+
+    /** The request as the handler handed it to {@link ScriptChain#run} (before the scripts' changes). */
+    public ScriptRequest scriptRequest() {
+        return run.request;
     }
 
     /** The request after the scripts' changes (method, path, query, headers). */
@@ -91,7 +103,9 @@ public final class ScriptResult {
 
     /**
      * Applies {@code zs.response.header.*} metadata, then the response hooks, then the metadata again, to the
-     * response about to be written. Call once per response, after the base headers are in {@code head}.
+     * response about to be written. Call once per response, after the base headers are in {@code head}. When a hook
+     * called {@code zs_res_continue_request}, {@link ResponseHead#continueRequested()} is then true: send nothing and
+     * call {@link ScriptChain#rerun} with this result.
      */
     public void finishResponse(ResponseHead head) {
         run.metadata.applyResponseHeaders(head);
