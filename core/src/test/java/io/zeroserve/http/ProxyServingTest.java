@@ -69,6 +69,13 @@ class ProxyServingTest {
               }
               return input;
             }
+            ZS_CALL_ENTRY(auth_check, input) {
+              if (zs_res_status() == 200) {
+                zs_meta_set(ZS_STR("authed"), ZS_STR("1"));
+                zs_res_continue_request();
+              }
+              return input;
+            }
             ZS_ENTRY zs_u64 e(void) {
               char path[128];
               zs_req_normalized_path(path, sizeof path);
@@ -99,6 +106,14 @@ class ProxyServingTest {
                 zs_s64 body = zs_req_body_json();
                 zs_meta_set(ZS_STR("zs.response.header.x-json"), body > 0 ? "yes" : "no", body > 0 ? 3 : 2);
                 zs_reverse_proxy(ZS_STR("UPSTREAM"));
+              } else if (starts(path, "/forward-auth")) {
+                char authed[4];
+                if (zs_meta_get(ZS_STR("authed"), authed, sizeof authed) == 0) {
+                  zs_res_hook(ZS_STR(""), ZS_STR("auth_check"), 0);
+                  zs_reverse_proxy(ZS_STR("UPSTREAM/auth"));
+                } else {
+                  zs_reverse_proxy(ZS_STR("UPSTREAM/app"));
+                }
               } else if (starts(path, "/hooked")) {
                 zs_res_hook(ZS_STR(""), ZS_STR("retag"), 0);
                 zs_reverse_proxy(ZS_STR("UPSTREAM"));
@@ -188,6 +203,16 @@ class ProxyServingTest {
         Curl.Response h2 = Curl.run(base() + "/hooked", "--http2-prior-knowledge");
         assertEquals(203, h2.status());
         assertEquals("hooked", h2.header("x-upstream"));
+    }
+
+    @Test
+    void forwardAuthProxiesToTheAuthServiceThenToTheApp() throws Exception {
+        HttpResponse<byte[]> r = get("/forward-auth/page");
+        assertEquals(200, r.statusCode());
+        assertEquals("upstream ok", text(r));
+        assertEquals("/auth/forward-auth/page", upstream.take().target(), "first the auth check");
+        assertEquals("/app/forward-auth/page", upstream.take().target(),
+                "then, after zs_res_continue_request in the hook, the app");
     }
 
     @Test
