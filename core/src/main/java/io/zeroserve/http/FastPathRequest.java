@@ -5,6 +5,7 @@ import io.helidon.common.socket.PeerInfo;
 import io.helidon.common.uri.UriInfo;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Method;
@@ -58,8 +59,8 @@ final class FastPathRequest implements ServerRequest {
                     ClientTunnel tunnel) {
         this.prologue = prologue;
         this.headers = ServerRequestHeaders.create(fields);
-        this.host = fields.contains(io.helidon.http.HeaderNames.HOST)
-                ? fields.get(io.helidon.http.HeaderNames.HOST).get() : null;
+        this.host = fields.contains(HeaderNames.HOST)
+                ? fields.get(HeaderNames.HOST).get() : null;
         this.origin = origin;
         this.tunnel = tunnel;
     }

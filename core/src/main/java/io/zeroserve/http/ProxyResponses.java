@@ -2,6 +2,7 @@ package io.zeroserve.http;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +64,7 @@ final class ProxyResponses {
         for (RequestState.Field f : state.headers()) {
             headers.add(Map.entry(f.name(), f.value()));
         }
-        java.net.InetSocketAddress peer = scripted.peer();
+        InetSocketAddress peer = scripted.peer();
         String clientAddress = peer.getAddress() != null ? peer.getAddress().getHostAddress() : peer.getHostString();
         ProxyRequest request = new ProxyRequest(state.method(), state.path(), state.query(), headers, clientAddress,
                 scripted.scheme(), body(req, script, scripted), script.bodyLimit(),
@@ -85,7 +87,7 @@ final class ProxyResponses {
         }
         try (response) {
             // What the client gets follows its own method: a script may have turned its GET into a HEAD upstream.
-            write(res, script, scripted, url, response, req.prologue().method().equals(io.helidon.http.Method.HEAD));
+            write(res, script, scripted, url, response, req.prologue().method().equals(Method.HEAD));
         }
     }
 

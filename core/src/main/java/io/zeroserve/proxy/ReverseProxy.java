@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,7 +120,7 @@ public final class ReverseProxy implements AutoCloseable {
     }
 
     private static String describeFailure(IOException e) {
-        if (e instanceof java.net.SocketTimeoutException) {
+        if (e instanceof SocketTimeoutException) {
             return "upstream did not answer in time (" + UpstreamPool.describe(e) + ")";
         }
         return "exchange failed: " + UpstreamPool.describe(e);
