@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <p>The request body goes up first, whole, then the response is read. An upstream that answers before it has read
  * all of the body (an early 413) and closes has that answer passed on. One that streams a large answer while it
- * still reads a large body stalls the exchange (both wait to write; writes upstream have no timeout). A body over
+ * still reads a large body stalls the exchange until the write timeout cuts it ({@link WriteDeadlines}). A body over
  * the request's limit ends the exchange with {@link BodyTooLargeException} (413). When a pooled connection turns
  * out to be closed (the upstream dropped it while idle: nothing of a response came back), the request is sent once
  * more on a new connection, unless part of a streamed body was already consumed.
@@ -27,7 +27,12 @@ public final class ReverseProxy implements AutoCloseable {
     private final UpstreamPool pool;
 
     private ReverseProxy(ProxySettings settings) {
-        this.pool = new UpstreamPool(settings);
+        this(settings, new WriteDeadlines(settings.writeTimeout(), System::nanoTime, true));
+    }
+
+    /** With {@code deadlines} driven by the caller (tests). */
+    ReverseProxy(ProxySettings settings, WriteDeadlines deadlines) {
+        this.pool = new UpstreamPool(settings, deadlines);
     }
 
     public static ReverseProxy create() {
@@ -113,6 +118,9 @@ public final class ReverseProxy implements AutoCloseable {
                 }
                 if (e instanceof UpstreamException u) {
                     throw u;
+                }
+                if (c.closedBecause() != null) {
+                    throw new UpstreamException(c.closedBecause(), e);
                 }
                 throw new UpstreamException(describeFailure(e), e);
             }

@@ -21,11 +21,28 @@ final class UpstreamConnection implements AutoCloseable {
     /** {@link System#nanoTime()} when it went back to the pool. */
     long idleSince;
 
-    UpstreamConnection(UpstreamPool.Endpoint endpoint, Socket socket) throws IOException {
+    /** When the socket write in progress started ({@link WriteDeadlines}' clock), or Long.MIN_VALUE. */
+    volatile long writeStarted = Long.MIN_VALUE;
+    private final WriteDeadlines deadlines;
+    private volatile String closedBecause;
+
+    UpstreamConnection(UpstreamPool.Endpoint endpoint, Socket socket, WriteDeadlines deadlines) throws IOException {
         this.endpoint = endpoint;
         this.socket = socket;
+        this.deadlines = deadlines;
         this.in = new UpstreamInput(socket.getInputStream(), BUFFER);
-        this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+        this.out = new BufferedOutputStream(deadlines.watch(this, socket.getOutputStream()), BUFFER);
+    }
+
+    /** Closes it, saying why: the exchange using it then fails with that reason. */
+    void closeBecause(String reason) {
+        closedBecause = reason;
+        close();
+    }
+
+    /** Why it was closed under its exchange ({@link #closeBecause}), or null. */
+    String closedBecause() {
+        return closedBecause;
     }
 
     /** True when it carried an exchange before this one: a failure may just mean the upstream closed it idle. */
@@ -44,6 +61,7 @@ final class UpstreamConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        deadlines.forget(this);
         try {
             socket.close();
         } catch (IOException ignored) {

@@ -30,8 +30,11 @@ final class UpstreamPool implements AutoCloseable {
     private final ConcurrentHashMap<Endpoint, ArrayDeque<UpstreamConnection>> idle = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    UpstreamPool(ProxySettings settings) {
+    private final WriteDeadlines deadlines;
+
+    UpstreamPool(ProxySettings settings, WriteDeadlines deadlines) {
         this.settings = settings;
+        this.deadlines = deadlines;
     }
 
     /** An idle connection to {@code endpoint}, or a new one. */
@@ -106,7 +109,7 @@ final class UpstreamPool implements AutoCloseable {
                     socket = handshake(socket, endpoint);
                 }
                 socket.setSoTimeout((int) settings.readTimeout().toMillis());
-                return new UpstreamConnection(endpoint, socket);
+                return new UpstreamConnection(endpoint, socket, deadlines);
             } catch (IOException e) {
                 closeQuietly(socket);
                 last = new UpstreamException("cannot connect to " + address.getHostAddress() + " port "
@@ -157,5 +160,6 @@ final class UpstreamPool implements AutoCloseable {
     public void close() {
         closed = true;
         closeIdle();
+        deadlines.close();
     }
 }

@@ -9,14 +9,19 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -210,6 +215,49 @@ class ReverseProxyTest {
             UpstreamException e = assertThrows(UpstreamException.class,
                     () -> proxy.send(UpstreamUrl.parse("http://127.0.0.1:" + port), get("/", null, List.of())));
             assertTrue(e.getMessage().contains("127.0.0.1 port " + port), e.getMessage());
+        }
+    }
+
+    @Test
+    void aWriteTheUpstreamNeverTakesIsCutAtTheWriteTimeout() throws Exception {
+        // An upstream that accepts (the kernel's backlog does) and never reads; the body never ends.
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            AtomicLong now = new AtomicLong();
+            WriteDeadlines deadlines = new WriteDeadlines(Duration.ofSeconds(60), now::get, false);
+            proxy = new ReverseProxy(ProxySettings.defaults(), deadlines);
+            InputStream endless = new InputStream() {
+                @Override
+                public int read() {
+                    return 'x';
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    java.util.Arrays.fill(b, off, off + len, (byte) 'x');
+                    return len;
+                }
+            };
+            UpstreamUrl url = UpstreamUrl.parse("http://127.0.0.1:" + silent.getLocalPort());
+            ProxyRequest upload = new ProxyRequest("POST", "/", null, List.of(), "192.0.2.7", "http",
+                    ProxyRequest.Body.stream(endless, -1), -1);
+            CompletableFuture<UpstreamException> failure = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    proxy.send(url, upload).close();
+                    failure.complete(null);
+                } catch (UpstreamException e) {
+                    failure.complete(e);
+                }
+            });
+            // The clock only moves here: each pass finds the write in progress (if any) a minute old. Once the
+            // socket buffers are full the write stays in progress, and the pass cuts it.
+            while (!failure.isDone()) {
+                now.addAndGet(Duration.ofSeconds(61).toNanos());
+                deadlines.check();
+                Thread.yield();
+            }
+            UpstreamException e = failure.get();
+            assertTrue(e != null && e.getMessage().contains("blocked for more than 60 s"), String.valueOf(e));
         }
     }
 
