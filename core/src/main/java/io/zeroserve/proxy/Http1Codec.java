@@ -110,13 +110,26 @@ final class Http1Codec {
                 throw new UpstreamException("upstream response head is longer than " + MAX_HEAD + " bytes");
             }
             int colon = line.indexOf(':');
-            if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t'
-                    || Character.isWhitespace(line.charAt(colon - 1))) {
+            if (colon <= 0 || !isToken(line, colon) || line.indexOf('\r') >= 0 || line.indexOf('\0') >= 0) {
+                // Also refused: a bare CR or a NUL in a value, which could split the head the client gets.
                 throw new UpstreamException("upstream sent an invalid header field: '" + printable(line) + "'");
             }
             fields.add(Map.entry(line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).strip()));
         }
         return new ResponseHead(minor - '0', status, fields);
+    }
+
+    /** The first {@code end} characters form an RFC 9110 token (a field name). */
+    private static boolean isToken(String s, int end) {
+        for (int i = 0; i < end; i++) {
+            char c = s.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String printable(String s) {

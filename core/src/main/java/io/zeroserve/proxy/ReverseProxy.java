@@ -185,7 +185,13 @@ public final class ReverseProxy implements AutoCloseable {
         boolean reusable = bodySent && head.minorVersion() == 1
                 && !ForwardedHeaders.hasConnectionToken(head.fields(), "close");
         String transferEncoding = head.field("transfer-encoding");
-        String contentLength = head.field("content-length");
+        String contentLength = null;
+        for (Map.Entry<String, String> f : head.fields()) {
+            if (f.getKey().equals("content-length")) {
+                // Every value, so that parseLength refuses fields that disagree (a response smuggling another).
+                contentLength = contentLength == null ? f.getValue() : contentLength + "," + f.getValue();
+            }
+        }
         List<Map.Entry<String, String>> fields = ForwardedHeaders.downstream(head.fields());
         if (isHead || status == 204 || status == 304) {
             long length = -1;

@@ -43,7 +43,9 @@ class Http1CodecTest {
         assertThrows(EOFException.class, () -> Http1Codec.readResponseHead(input("", 16)));
         for (String bad : new String[] {"HTTP/2 200 OK\r\n\r\n", "HTTP/1.1 2x0 OK\r\n\r\n", "HTTP/1.1 099 X\r\n\r\n",
                 "HTTP/1.1 200 OK\r\n folded: x\r\n\r\n", "HTTP/1.1 200 OK\r\nname : x\r\n\r\n",
-                "HTTP/1.1 200 OK\r\nno-colon\r\n\r\n", "HTTP/1.1 200 OK\r\nX: cut", "ICY 200 OK\r\n\r\n"}) {
+                "HTTP/1.1 200 OK\r\nno-colon\r\n\r\n", "HTTP/1.1 200 OK\r\nX: cut", "ICY 200 OK\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nX: a\rInjected: 1\r\n\r\n", "HTTP/1.1 200 OK\r\nX\u0001: a\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nX: a\u0000b\r\n\r\n"}) {
             UpstreamException e = assertThrows(UpstreamException.class,
                     () -> Http1Codec.readResponseHead(input(bad, 4)), bad);
             assertTrue(e.getMessage().startsWith("upstream "), e.getMessage());

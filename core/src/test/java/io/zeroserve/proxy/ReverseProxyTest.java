@@ -206,6 +206,15 @@ class ReverseProxyTest {
     }
 
     @Test
+    void conflictingLengthsAreRefused() throws Exception {
+        UpstreamUrl url = start();
+        UpstreamException e = assertThrows(UpstreamException.class,
+                () -> proxy.send(url, get("/two-lengths", null, List.of())));
+        assertTrue(e.getMessage().contains("conflicting Content-Length"), e.getMessage());
+        assertEquals("upstream ok", text(proxy.send(url, get("/after", null, List.of()))));
+    }
+
+    @Test
     void anUnreachableUpstreamSaysWhere() throws Exception {
         try (Socket reserved = new Socket()) {
             // Bound but not listening: connections are refused, and nothing else can take the port meanwhile.

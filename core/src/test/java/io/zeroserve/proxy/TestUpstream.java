@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /hop}: an answer carrying hop-by-hop fields the proxy must drop;</li>
  *   <li>{@code /interim}: a 100 Continue and a 103 before the 200;</li>
  *   <li>{@code /ws} with {@code Upgrade: websocket}: 101, then every byte echoed until the proxy closes;</li>
+ *   <li>{@code /two-lengths}: two Content-Length fields that disagree;</li>
  *   <li>{@code /no-content}: 204; anything else: 200 {@code upstream ok}, Content-Length.</li>
  * </ul>
  */
@@ -192,6 +193,8 @@ public final class TestUpstream implements AutoCloseable {
         } else if (path.endsWith("/interim")) {
             out.write(ascii("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
                     + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal"));
+        } else if (path.endsWith("/two-lengths")) {
+            out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\nabcde"));
         } else if (path.endsWith("/no-content")) {
             out.write(ascii("HTTP/1.1 204 No Content\r\nX-Kept: yes\r\n\r\n"));
         } else {
