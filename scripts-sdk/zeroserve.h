@@ -271,8 +271,9 @@ extern zs_s64 zs_abort(void);
 extern zs_s64 zs_response_pending(void);
 extern zs_s64 zs_response_clear(void);
 /* Terminal: hands the request to an upstream over HTTP/1.1. The URL is http:// or https://host[:port], with an
-   optional base path and query that the request's path and query are joined onto. A hard fault if this script
-   already chose a response (zs_response_clear drops it first) or a proxy, or if the URL is not valid. */
+   optional base path and query that the request's path and query are joined onto, or unix//absolute/socket/path.
+   A hard fault if this script already chose a response (zs_response_clear drops it first) or a proxy, or if the
+   URL is not valid. */
 extern zs_s64 zs_reverse_proxy(const char *backend_url, zs_u64 backend_url_len);
 
 /* ---- Rate limiting ---------------------------------------------------------------------------------------- */

@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <p>The request body goes up first, whole, then the response is read. An upstream that answers before it has read
  * all of the body (an early 413) and closes has that answer passed on. One that streams a large answer while it
- * still reads a large body stalls the exchange until the write timeout cuts it ({@link WriteDeadlines}). A body over
+ * still reads a large body stalls the exchange until the write timeout cuts it ({@link IoDeadlines}). A body over
  * the request's limit ends the exchange with {@link BodyTooLargeException} (413). When a pooled connection turns
  * out to be closed (the upstream dropped it while idle: nothing of a response came back), the request is sent once
  * more on a new connection, unless part of a streamed body was already consumed.
@@ -27,11 +27,11 @@ public final class ReverseProxy implements AutoCloseable {
     private final UpstreamPool pool;
 
     private ReverseProxy(ProxySettings settings) {
-        this(settings, new WriteDeadlines(settings.writeTimeout(), System::nanoTime, true));
+        this(settings, new IoDeadlines(settings.writeTimeout(), settings.readTimeout(), System::nanoTime, true));
     }
 
     /** With {@code deadlines} driven by the caller (tests). */
-    ReverseProxy(ProxySettings settings, WriteDeadlines deadlines) {
+    ReverseProxy(ProxySettings settings, IoDeadlines deadlines) {
         this.pool = new UpstreamPool(settings, deadlines);
     }
 

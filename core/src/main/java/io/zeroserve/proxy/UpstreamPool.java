@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Idle connections older than the idle timeout are closed when next looked at. Thread-safe.
  */
 final class UpstreamPool implements AutoCloseable {
-    /** Where connections go: one pool per endpoint. */
-    record Endpoint(String host, int port, boolean tls) {
+    /** Where connections go: one pool per endpoint. {@code unixPath} is a Unix domain socket's path, else null. */
+    record Endpoint(String host, int port, boolean tls, String unixPath) {
         @Override
         public String toString() {
+            if (unixPath != null) {
+                return "unix/" + unixPath;
+            }
             return (tls ? "https://" : "http://") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         }
     }
@@ -30,9 +36,9 @@ final class UpstreamPool implements AutoCloseable {
     private final ConcurrentHashMap<Endpoint, ArrayDeque<UpstreamConnection>> idle = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private final WriteDeadlines deadlines;
+    private final IoDeadlines deadlines;
 
-    UpstreamPool(ProxySettings settings, WriteDeadlines deadlines) {
+    UpstreamPool(ProxySettings settings, IoDeadlines deadlines) {
         this.settings = settings;
         this.deadlines = deadlines;
     }
@@ -91,6 +97,9 @@ final class UpstreamPool implements AutoCloseable {
     }
 
     private UpstreamConnection connect(Endpoint endpoint) throws IOException {
+        if (endpoint.unixPath() != null) {
+            return connectUnix(endpoint);
+        }
         InetAddress[] addresses;
         try {
             addresses = dns.resolve(endpoint.host());
@@ -117,6 +126,18 @@ final class UpstreamPool implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    private UpstreamConnection connectUnix(Endpoint endpoint) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.connect(UnixDomainSocketAddress.of(endpoint.unixPath())); // local: no connect timeout needed
+            return new UpstreamConnection(endpoint, channel, deadlines);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw new UpstreamException("cannot connect to the Unix socket " + endpoint.unixPath() + ": "
+                    + (e instanceof IOException io ? describe(io) : e.getMessage()), e);
+        }
     }
 
     /** TLS over {@code plain}: default trust, the host name checked against the certificate, ALPN http/1.1. */

@@ -7,15 +7,19 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A backend URL as {@code zs_reverse_proxy} takes it: {@code http://} or {@code https://}, a host, an optional port,
- * and an optional base path and query that every proxied request is joined onto.
+ * and an optional base path and query that every proxied request is joined onto; or {@code unix/} followed by the
+ * absolute path of a Unix domain socket ({@code unix//run/app.sock}, zeroserve's form, as Caddy dials it).
  *
  * @param tls       {@code https://}
- * @param host      the host name or IP literal (IPv6 without brackets)
- * @param port      the port, defaulted from the scheme
+ * @param host      the host name or IP literal (IPv6 without brackets); {@code localhost} for a Unix socket
+ * @param port      the port, defaulted from the scheme; 0 for a Unix socket
  * @param basePath  the path prefix, {@code ""} when none (never ends in {@code /})
  * @param baseQuery the query without {@code ?}, {@code ""} when none
+ * @param unixPath  the Unix domain socket's path, or null for TCP
  */
-public record UpstreamUrl(boolean tls, String host, int port, String basePath, String baseQuery) {
+public record UpstreamUrl(boolean tls, String host, int port, String basePath, String baseQuery, String unixPath) {
+    private static final String UNIX_PREFIX = "unix/";
+
     /** Parsed URLs, as scripts name the same few backends on every request; cleared when it reaches its limit. */
     private static final ConcurrentHashMap<String, UpstreamUrl> PARSED = new ConcurrentHashMap<>();
     private static final int PARSED_LIMIT = 256;
@@ -44,6 +48,14 @@ public record UpstreamUrl(boolean tls, String host, int port, String basePath, S
     }
 
     private static UpstreamUrl parseUncached(String url) {
+        if (url.startsWith(UNIX_PREFIX)) {
+            String path = url.substring(UNIX_PREFIX.length());
+            if (!path.startsWith("/") || path.length() < 2 || path.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("a Unix socket backend is unix/ and an absolute path, as in "
+                        + "unix//run/app.sock: '" + url + "'");
+            }
+            return new UpstreamUrl(false, "localhost", 0, "", "", path);
+        }
         String lower = url.toLowerCase(Locale.ROOT);
         boolean tls;
         if (lower.startsWith("http://")) {
@@ -51,7 +63,8 @@ public record UpstreamUrl(boolean tls, String host, int port, String basePath, S
         } else if (lower.startsWith("https://")) {
             tls = true;
         } else {
-            throw new IllegalArgumentException("backend URL must start with http:// or https://: '" + url + "'");
+            throw new IllegalArgumentException("backend URL must start with http:// or https:// (or be unix//path): '"
+                    + url + "'");
         }
         URI uri;
         try {
@@ -81,7 +94,7 @@ public record UpstreamUrl(boolean tls, String host, int port, String basePath, S
             path = path.substring(0, path.length() - 1);
         }
         String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
-        return new UpstreamUrl(tls, host.toLowerCase(Locale.ROOT), port, path, query);
+        return new UpstreamUrl(tls, host.toLowerCase(Locale.ROOT), port, path, query, null);
     }
 
     /**
@@ -100,20 +113,29 @@ public record UpstreamUrl(boolean tls, String host, int port, String basePath, S
         return hasQuery ? joinedPath + "?" + baseQuery + "&" + query : joinedPath + "?" + baseQuery;
     }
 
-    /** {@code host[:port]} as a Host field names this upstream (the port only when not the scheme's default). */
+    /**
+     * {@code host[:port]} as a Host field names this upstream (the port only when not the scheme's default);
+     * {@code localhost} for a Unix socket.
+     */
     public String authority() {
+        if (unixPath != null) {
+            return host;
+        }
         String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         return port == (tls ? 443 : 80) ? h : h + ":" + port;
     }
 
     /** The pool key: connections are shared per (host, port, tls). */
     UpstreamPool.Endpoint endpoint() {
-        return new UpstreamPool.Endpoint(host, port, tls);
+        return new UpstreamPool.Endpoint(host, port, tls, unixPath);
     }
 
-    /** {@code scheme://authority}, for log lines. */
+    /** {@code scheme://authority} or {@code unix//path}, for log lines. */
     @Override
     public String toString() {
+        if (unixPath != null) {
+            return UNIX_PREFIX + unixPath;
+        }
         return (tls ? "https://" : "http://") + authority();
     }
 }

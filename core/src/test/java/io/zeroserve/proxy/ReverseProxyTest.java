@@ -3,6 +3,7 @@ package io.zeroserve.proxy;
 import io.zeroserve.tls.CertificateBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -15,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
@@ -232,7 +234,7 @@ class ReverseProxyTest {
         // An upstream that accepts (the kernel's backlog does) and never reads; the body never ends.
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             AtomicLong now = new AtomicLong();
-            WriteDeadlines deadlines = new WriteDeadlines(Duration.ofSeconds(60), now::get, false);
+            IoDeadlines deadlines = new IoDeadlines(Duration.ofSeconds(60), Duration.ofSeconds(60), now::get, false);
             proxy = new ReverseProxy(ProxySettings.defaults(), deadlines);
             InputStream endless = new InputStream() {
                 @Override
@@ -268,6 +270,50 @@ class ReverseProxyTest {
             UpstreamException e = failure.get();
             assertTrue(e != null && e.getMessage().contains("blocked for more than 60 s"), String.valueOf(e));
         }
+    }
+
+    @Test
+    void unixSocketUpstreams(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("app.sock");
+        upstream = new TestUpstream(socket);
+        AtomicLong now = new AtomicLong();
+        IoDeadlines deadlines = new IoDeadlines(Duration.ofSeconds(60), Duration.ofSeconds(60), now::get, false);
+        proxy = new ReverseProxy(ProxySettings.defaults(), deadlines);
+        UpstreamUrl url = UpstreamUrl.parse("unix/" + socket);
+        assertEquals(socket.toString(), url.unixPath());
+        assertEquals("upstream ok", text(proxy.send(url, get("/a", "b=c", List.of()))));
+        assertEquals("upstream ok", text(proxy.send(url, get("/d", null, List.of()))));
+        TestUpstream.Received first = upstream.take();
+        assertEquals("/a?b=c", first.target());
+        assertEquals("localhost", first.field("host"), "a request without Host names the socket's host as localhost");
+        assertEquals(1, upstream.connections(), "Unix socket connections are pooled too");
+        UpstreamResponse big = proxy.send(url, get("/big", null, List.of()));
+        try (big) {
+            assertArrayEquals(TestUpstream.BIG, big.body().readAllBytes());
+        }
+
+        // No socket read timeout on a Unix socket: the deadlines cut a read the upstream never answers.
+        CompletableFuture<UpstreamException> failure = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                proxy.send(url, get("/stall", null, List.of())).close();
+                failure.complete(null);
+            } catch (UpstreamException e) {
+                failure.complete(e);
+            }
+        });
+        while (!failure.isDone()) {
+            now.addAndGet(Duration.ofSeconds(61).toNanos());
+            deadlines.check();
+            Thread.yield();
+        }
+        UpstreamException e = failure.get();
+        assertTrue(e != null && e.getMessage().contains("did not answer in time"), String.valueOf(e));
+
+        UpstreamException missing = assertThrows(UpstreamException.class,
+                () -> proxy.send(UpstreamUrl.parse("unix/" + dir.resolve("none.sock")), get("/", null, List.of())));
+        assertTrue(missing.getMessage().contains("none.sock"), missing.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> UpstreamUrl.parse("unix/relative.sock"));
     }
 
     @Test

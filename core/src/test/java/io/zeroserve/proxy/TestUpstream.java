@@ -3,13 +3,20 @@ package io.zeroserve.proxy;
 import javax.net.ServerSocketFactory;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /hop}: an answer carrying hop-by-hop fields the proxy must drop;</li>
  *   <li>{@code /interim}: a 100 Continue and a 103 before the 200;</li>
  *   <li>{@code /ws} with {@code Upgrade: websocket}: 101, then every byte echoed until the proxy closes;</li>
+ *   <li>{@code /stall}: never answers;</li>
  *   <li>{@code /two-lengths}: two Content-Length fields that disagree;</li>
  *   <li>{@code /no-content}: 204; anything else: 200 {@code upstream ok}, Content-Length.</li>
  * </ul>
@@ -60,11 +68,13 @@ public final class TestUpstream implements AutoCloseable {
         }
     }
 
+    /** The TCP listener, or null when listening on a Unix domain socket. */
     private final ServerSocket server;
+    private final ServerSocketChannel unixServer;
     private final Thread acceptor;
     private final AtomicInteger connections = new AtomicInteger();
     private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
-    private final List<Socket> open = new ArrayList<>();
+    private final List<Closeable> open = new ArrayList<>();
 
     public TestUpstream() throws IOException {
         this(ServerSocketFactory.getDefault());
@@ -72,7 +82,16 @@ public final class TestUpstream implements AutoCloseable {
 
     public TestUpstream(ServerSocketFactory factory) throws IOException {
         server = factory.createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        unixServer = null;
         acceptor = Thread.ofVirtual().start(this::acceptLoop);
+    }
+
+    /** Listening on a Unix domain socket at {@code path}. */
+    public TestUpstream(Path path) throws IOException {
+        server = null;
+        unixServer = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        unixServer.bind(UnixDomainSocketAddress.of(path));
+        acceptor = Thread.ofVirtual().start(this::acceptUnixLoop);
     }
 
     public int port() {
@@ -106,17 +125,33 @@ public final class TestUpstream implements AutoCloseable {
                 synchronized (open) {
                     open.add(s);
                 }
-                Thread.ofVirtual().start(() -> serve(s, id));
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream();
+                Thread.ofVirtual().start(() -> serve(s, in, out, id));
             } catch (IOException e) {
                 return; // closed
             }
         }
     }
 
-    private void serve(Socket socket, int id) {
-        try (socket) {
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            OutputStream out = socket.getOutputStream();
+    private void acceptUnixLoop() {
+        while (unixServer.isOpen()) {
+            try {
+                SocketChannel c = unixServer.accept();
+                int id = connections.incrementAndGet();
+                synchronized (open) {
+                    open.add(c);
+                }
+                Thread.ofVirtual().start(() -> serve(c, Channels.newInputStream(c), Channels.newOutputStream(c), id));
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private void serve(Closeable connection, InputStream socketIn, OutputStream out, int id) {
+        try (connection) {
+            InputStream in = new BufferedInputStream(socketIn);
             while (true) {
                 String requestLine = line(in);
                 if (requestLine == null) {
@@ -149,6 +184,12 @@ public final class TestUpstream implements AutoCloseable {
                             + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"));
                     out.flush();
                     echo(in, out);
+                    return;
+                }
+                if (r.target().endsWith("/stall")) {
+                    while (in.read() >= 0) {
+                        // never answers; waits for the proxy to give up and close
+                    }
                     return;
                 }
                 if (!answer(r, out)) {
@@ -252,8 +293,8 @@ public final class TestUpstream implements AutoCloseable {
     /** Closes every connection the upstream holds (as an upstream restarting or timing out idle ones would). */
     public void dropConnections() throws IOException {
         synchronized (open) {
-            for (Socket s : open) {
-                s.close();
+            for (Closeable c : open) {
+                c.close();
             }
             open.clear();
         }
@@ -261,7 +302,11 @@ public final class TestUpstream implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.close();
+        if (server != null) {
+            server.close();
+        } else {
+            unixServer.close();
+        }
         dropConnections();
         acceptor.interrupt();
     }
