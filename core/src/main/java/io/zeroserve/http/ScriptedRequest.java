@@ -28,6 +28,8 @@ final class ScriptedRequest implements ScriptRequest {
     /** The body stream once a script read part of it and stopped at its limit; else null. */
     private InputStream bodyStream;
     private boolean bodyConsumed;
+    /** Why reading the body for a script failed, or null. */
+    private String bodyFailure;
     /** What that script read of {@link #bodyStream} (limit + 1 bytes). */
     private byte[] bodyRead;
 
@@ -140,11 +142,19 @@ final class ScriptedRequest implements ScriptRequest {
         }
         bodyConsumed = true;
         bodyStream = req.content().inputStream();
-        byte[] data = bodyStream.readNBytes(maxBytes + 1);
+        byte[] data;
+        try {
+            data = bodyStream.readNBytes(maxBytes + 1);
+        } catch (IOException | RuntimeException e) {
+            bodyStream = null;
+            bodyFailure = e.getMessage();
+            throw e;
+        }
         if (data.length > maxBytes) {
             bodyRead = data; // kept, with the rest of the stream, for a proxied request
             return null;
         }
+        bodyStream.close(); // read to its end
         bodyStream = null;
         return data;
     }
@@ -157,6 +167,15 @@ final class ScriptedRequest implements ScriptRequest {
     InputStream unreadBody() {
         if (bodyStream != null) {
             return new SequenceInputStream(new ByteArrayInputStream(bodyRead), bodyStream);
+        }
+        if (bodyFailure != null) {
+            // Whatever went wrong reading it for a script is still wrong: the proxied request fails too.
+            return new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    throw new IOException("the request body could not be read: " + bodyFailure);
+                }
+            };
         }
         if (bodyConsumed || !req.content().hasEntity()) {
             return null;
