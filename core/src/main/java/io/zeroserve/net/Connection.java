@@ -122,4 +122,14 @@ public interface Connection extends AutoCloseable {
     /** Closes the socket. Idempotent; a blocked reader wakes up with an exception or end of stream. */
     @Override
     void close();
+
+    /**
+     * Closes the socket at once: bytes written but not yet handed to the kernel are dropped, and a blocked reader
+     * and a blocked writer both wake up with an exception. For a connection that is given up (a peer that stopped
+     * reading would otherwise hold {@link #close()} until its write-behind bytes are sent). Idempotent; this
+     * default is {@link #close()}, right for transports with no write-behind.
+     */
+    default void abort() {
+        close();
+    }
 }

@@ -15,11 +15,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -778,6 +780,168 @@ public abstract class TransportContractTest {
             }
         }
         throw new IOException("no 'Max open files' line in /proc/self/limits");
+    }
+
+    // ---- outgoing connections (Transport.connect) ----
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** A plain JDK server socket on an ephemeral loopback port, for the connect tests. */
+    private static ServerSocket upstreamSocket() throws IOException {
+        return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    }
+
+    /** Echoes both ways through a connection opened by {@code connect}, from {@code builder}'s thread. */
+    private void assertConnectEchoes(Thread.Builder builder) throws Exception {
+        try (ServerSocket upstream = upstreamSocket()) {
+            CompletableFuture<Connection> connected = new CompletableFuture<>();
+            builder.start(() -> {
+                try {
+                    connected.complete(transport.connect(loopback(upstream.getLocalPort()), CONNECT_TIMEOUT));
+                } catch (Throwable t) {
+                    connected.completeExceptionally(t);
+                }
+            });
+            try (Socket peer = upstream.accept()) {
+                Connection c = connected.get();
+                assertEquals(upstream.getLocalPort(), c.remoteAddress().getPort());
+                assertEquals(peer.getPort(), c.localAddress().getPort());
+                assertTrue(c.isOpen());
+                for (int round = 0; round < 20; round++) {
+                    byte[] request = ("request " + round).getBytes();
+                    onThreadOf(c, () -> {
+                        c.write(request, 0, request.length);
+                        return null;
+                    }).get();
+                    assertArrayEquals(request, readFully(peer.getInputStream(), request.length));
+                    byte[] response = ("response " + round).getBytes();
+                    peer.getOutputStream().write(response);
+                    assertArrayEquals(response, onThreadOf(c, () -> readFully(c, response.length)).get());
+                }
+                peer.shutdownOutput();
+                assertNull(onThreadOf(c, c::read).get(), "end of stream");
+                c.close();
+                assertEquals(-1, peer.getInputStream().read(), "the peer sees our close");
+            }
+        }
+    }
+
+    @Test
+    void connectsFromAnOrdinaryVirtualThreadAndEchoesBothWays() throws Exception {
+        assertConnectEchoes(Thread.ofVirtual());
+    }
+
+    /** As the proxy does: the connect and the exchange run on the thread that serves an accepted connection. */
+    @Test
+    void connectsFromAConnectionThreadAndEchoesBothWays() throws Exception {
+        try (Socket client = connect(listener)) {
+            Connection served = acceptOnVirtualThread(listener).get();
+            assertConnectEchoes(served.threadBuilder());
+            served.close();
+        }
+    }
+
+    @Test
+    void connectToARefusedPortNamesTheAddress() throws Exception {
+        int port;
+        try (ServerSocket closed = upstreamSocket()) {
+            port = closed.getLocalPort(); // nothing listens there once it is closed
+        }
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> onVirtualThread(() -> transport.connect(loopback(port), CONNECT_TIMEOUT)).get());
+        assertInstanceOf(IOException.class, e.getCause());
+        String message = e.getCause().getMessage();
+        assertTrue(message.startsWith("connect to 127.0.0.1:" + port + ": "), message);
+        assertTrue(message.contains("ECONNREFUSED") || message.contains("Connection refused"), message);
+    }
+
+    /**
+     * A listener whose accept queue is full drops further SYNs, so a connect to it can only end by its timeout. The
+     * queue is filled by JDK connects until one of them times out: that proves it full without a guess about the
+     * kernel's backlog arithmetic. Skipped where the kernel answers differently (it never filled).
+     */
+    @Test
+    void connectThatCannotCompleteTimesOut() throws Exception {
+        List<Socket> queued = new ArrayList<>();
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            boolean filled = false;
+            for (int i = 0; i < 64 && !filled; i++) {
+                Socket s = new Socket();
+                try {
+                    s.connect(full.getLocalSocketAddress(), 300);
+                    queued.add(s);
+                } catch (java.net.SocketTimeoutException e) {
+                    s.close();
+                    filled = true;
+                }
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(filled, "the kernel never let a connect to a full queue hang");
+            ExecutionException e = assertThrows(ExecutionException.class, () -> onVirtualThread(
+                    () -> transport.connect(loopback(full.getLocalPort()), Duration.ofMillis(200))).get());
+            assertInstanceOf(java.net.SocketTimeoutException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().startsWith("connect to 127.0.0.1:" + full.getLocalPort()
+                    + ": timed out"), e.getCause().getMessage());
+        } finally {
+            for (Socket s : queued) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void closeWakesAReaderBlockedOnAnOutgoingConnection() throws Exception {
+        try (ServerSocket upstream = upstreamSocket()) {
+            Connection c = onVirtualThread(() -> transport.connect(loopback(upstream.getLocalPort()),
+                    CONNECT_TIMEOUT)).get();
+            try (Socket peer = upstream.accept()) {
+                AtomicReference<Thread> reader = new AtomicReference<>();
+                CountDownLatch started = new CountDownLatch(1);
+                CompletableFuture<byte[]> read = onThreadOf(c, () -> {
+                    reader.set(Thread.currentThread());
+                    started.countDown();
+                    return c.read();
+                });
+                started.await();
+                awaitParked(reader.get());
+                c.close();
+                try {
+                    assertNull(read.get(), "a woken reader sees end of stream or an exception");
+                } catch (ExecutionException e) {
+                    assertInstanceOf(IOException.class, e.getCause());
+                }
+                assertFalse(c.isOpen());
+                assertEquals(-1, peer.getInputStream().read(), "the peer sees our close");
+            }
+        }
+    }
+
+    /** A peer that never reads blocks the writer; {@link Connection#abort()} wakes it with an exception. */
+    @Test
+    void abortWakesAWriterBlockedByAPeerThatDoesNotRead() throws Exception {
+        try (ServerSocket upstream = upstreamSocket()) {
+            Connection c = onVirtualThread(() -> transport.connect(loopback(upstream.getLocalPort()),
+                    CONNECT_TIMEOUT)).get();
+            try (Socket peer = upstream.accept()) {
+                AtomicReference<Thread> writer = new AtomicReference<>();
+                byte[] chunk = new byte[64 * 1024];
+                CompletableFuture<Object> writes = onThreadOf(c, () -> {
+                    writer.set(Thread.currentThread());
+                    while (true) {
+                        c.write(chunk, 0, chunk.length); // until the socket buffers and ours are full
+                    }
+                });
+                while (writer.get() == null) {
+                    Thread.onSpinWait();
+                }
+                awaitParked(writer.get());
+                c.abort();
+                ExecutionException e = assertThrows(ExecutionException.class, writes::get);
+                assertInstanceOf(IOException.class, e.getCause());
+                assertFalse(c.isOpen());
+                c.abort(); // idempotent
+                c.close();
+            }
+        }
     }
 
     /** Echoes until end of stream, then closes; used by tests that serve many clients. */

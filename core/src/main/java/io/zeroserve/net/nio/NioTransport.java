@@ -5,11 +5,15 @@ import io.zeroserve.net.ListenAddress;
 import io.zeroserve.net.Listener;
 import io.zeroserve.net.Transport;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -75,6 +79,42 @@ public final class NioTransport implements Transport {
             channel.close();
             throw new IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A blocking {@link SocketChannel} connected through its socket adaptor, the one JDK path with a connect timeout
+     * for a blocking channel (on a virtual thread it parks, as reads do).
+     */
+    @Override
+    public Connection connect(InetSocketAddress remote, Duration timeout) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        String where = Transport.connectContext(remote);
+        if (remote.isUnresolved()) {
+            throw new IOException(where + ": the host name is not resolved");
+        }
+        long millis = Math.max(1, timeout.toMillis()); // 0 would mean no limit at all
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.socket().connect(remote, (int) Math.min(Integer.MAX_VALUE, millis));
+            return connection(channel);
+        } catch (ClosedByInterruptException e) {
+            channel.close();
+            throw e; // the contract's type for an interrupt
+        } catch (SocketTimeoutException e) {
+            channel.close();
+            throw new SocketTimeoutException(where + ": timed out after " + millis + " ms");
+        } catch (ConnectException e) {
+            channel.close();
+            ConnectException named = new ConnectException(where + ": " + e.getMessage());
+            named.initCause(e);
+            throw named;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw new IOException(where + ": " + e.getMessage(), e);
         }
     }
 

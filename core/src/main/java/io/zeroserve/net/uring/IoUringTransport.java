@@ -14,6 +14,7 @@ import java.lang.foreign.ValueLayout;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -181,6 +182,57 @@ public final class IoUringTransport implements Transport {
         UringListener listener = new UringListener(this, poller, fd, local, backlog);
         track(listener);
         return listener;
+    }
+
+    /**
+     * A socket connected with {@code IORING_OP_CONNECT} (bounded by a linked {@code IORING_OP_LINK_TIMEOUT}) on the
+     * ring of the poller that carries the calling thread, if one does, so that the connection's completions wake
+     * its user there; otherwise on the next ring.
+     */
+    @Override
+    public Connection connect(InetSocketAddress remote, Duration timeout) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        String where = Transport.connectContext(remote);
+        if (remote.isUnresolved()) {
+            throw new IOException(where + ": the host name is not resolved");
+        }
+        if (!timeout.isPositive()) {
+            throw new IllegalArgumentException(where + ": the timeout must be positive: " + timeout);
+        }
+        Poller poller = pollerCarryingCurrentThread();
+        if (poller == null) {
+            poller = pollers[Math.floorMod(nextPoller.getAndIncrement(), pollers.length)];
+        }
+        boolean v6 = remote.getAddress() instanceof Inet6Address;
+        int fd = LibC.socket(v6 ? LibC.AF_INET6 : LibC.AF_INET, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new NativeException(where, "socket", fd);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            setInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1, where, arena);
+        } catch (IOException | RuntimeException e) {
+            LibC.close(fd);
+            throw e;
+        }
+        UringConnection c = UringConnection.connecting(this, poller, fd, remote, timeout);
+        track(c);
+        c.awaitConnected(where, timeout); // on failure it has closed itself (and untracked itself)
+        return c;
+    }
+
+    /** The poller whose loop carries the calling (virtual) thread, or null. */
+    private Poller pollerCarryingCurrentThread() {
+        if (!loopCarriers || !Thread.currentThread().isVirtual()) {
+            return null;
+        }
+        for (Poller p : pollers) {
+            if (p.carriesCurrentThread()) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private static int bind(InetSocketAddress address, int backlog) throws IOException {

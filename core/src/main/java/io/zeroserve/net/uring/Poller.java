@@ -51,6 +51,8 @@ final class Poller implements Runnable {
     static final int OP_CLOSE = 6;
     static final int OP_SHUTDOWN = 7;
     static final int OP_READ = 8;
+    static final int OP_CONNECT = 9;
+    static final int OP_CONNECT_TIMEOUT = 10;
 
     /** The poller-side half of a listener or connection. Every method runs on the poller thread. */
     interface Registration {
@@ -167,6 +169,12 @@ final class Poller implements Runnable {
     private boolean onPoller() {
         Thread me = Thread.currentThread();
         return me == thread || (carrier && me.isVirtual() && LoopCarriers.currentCarrier() == thread);
+    }
+
+    /** True when the caller is a virtual thread this poller carries (one of its connections' threads). */
+    boolean carriesCurrentThread() {
+        Thread me = Thread.currentThread();
+        return carrier && me.isVirtual() && LoopCarriers.currentCarrier() == thread;
     }
 
     /** Whether {@link #threadBuilder()} builds threads that this poller carries. */

@@ -3,6 +3,8 @@ package io.zeroserve.net.uring;
 import static io.zeroserve.ffi.linux.IoUring.IORING_OP_ACCEPT;
 import static io.zeroserve.ffi.linux.IoUring.IORING_OP_ASYNC_CANCEL;
 import static io.zeroserve.ffi.linux.IoUring.IORING_OP_CLOSE;
+import static io.zeroserve.ffi.linux.IoUring.IORING_OP_CONNECT;
+import static io.zeroserve.ffi.linux.IoUring.IORING_OP_LINK_TIMEOUT;
 import static io.zeroserve.ffi.linux.IoUring.IORING_OP_READ;
 import static io.zeroserve.ffi.linux.IoUring.IORING_OP_RECV;
 import static io.zeroserve.ffi.linux.IoUring.IORING_OP_SEND;
@@ -132,6 +134,29 @@ final class SubmissionQueue {
         read(fd, address, len, offset, userData);
         long sqe = (long) ((tail - 1) & mask) * IoUringSqe.LAYOUT.byteSize();
         sqes.set(ValueLayout.JAVA_BYTE, sqe + IoUringSqe.flags, IoUring.IOSQE_IO_LINK);
+    }
+
+    /**
+     * {@code connect(fd, addr, addrlen)} linked to the next entry, which must be its {@link #linkTimeout}. The
+     * kernel copies the address when it takes the entry ({@code io_uring_enter}); the caller keeps it valid until
+     * the completion anyway.
+     */
+    void connectLinked(int fd, long sockaddrAddress, int sockaddrLength, long userData) {
+        long sqe = next(IORING_OP_CONNECT, fd, userData);
+        sqes.set(ValueLayout.JAVA_BYTE, sqe + IoUringSqe.flags, IoUring.IOSQE_IO_LINK);
+        sqes.set(ValueLayout.JAVA_LONG, sqe + IoUringSqe.addr, sockaddrAddress);
+        sqes.set(ValueLayout.JAVA_LONG, sqe + IoUringSqe.off, sockaddrLength); // addr2: the address length
+    }
+
+    /**
+     * A relative timeout ({@code struct __kernel_timespec} at {@code timespecAddress}) on the entry linked just
+     * before: when it fires first, that entry is cancelled ({@code -ECANCELED}) and this completes with
+     * {@code -ETIME}; when that entry completes first, this completes with {@code -ECANCELED}.
+     */
+    void linkTimeout(long timespecAddress, long userData) {
+        long sqe = next(IORING_OP_LINK_TIMEOUT, -1, userData);
+        sqes.set(ValueLayout.JAVA_LONG, sqe + IoUringSqe.addr, timespecAddress);
+        sqes.set(ValueLayout.JAVA_INT, sqe + IoUringSqe.len, 1);
     }
 
     /** Cancels every request on {@code fd} ({@code IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL}). */

@@ -4,15 +4,19 @@ import io.zeroserve.ffi.linux.Errno;
 import io.zeroserve.ffi.linux.IoUring;
 import io.zeroserve.ffi.linux.LibC;
 import io.zeroserve.ffi.linux.NativeException;
+import io.zeroserve.ffi.linux.Sockaddrs;
 import io.zeroserve.net.Connection;
 import io.zeroserve.net.SendableFile;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +52,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * completed: the fd number is released only when nothing of ours can refer to it. An interrupt (of a reader, a
  * writer, or a thread waiting in close) and {@link IoUringTransport#close()} abort instead: every pending operation is
  * cancelled ({@code IORING_OP_ASYNC_CANCEL}).
+ *
+ * <p>Outgoing connections ({@link IoUringTransport#connect}): the poller submits {@code IORING_OP_CONNECT} linked to
+ * an {@code IORING_OP_LINK_TIMEOUT}; its completion arms the first recv and wakes the connecting thread, which
+ * {@link #awaitConnected} parks until then. From there on the connection is the same as an accepted one.
  */
 final class UringConnection implements Connection, Poller.Registration {
     /** Received arrays that may wait for the reader. */
@@ -57,7 +65,8 @@ final class UringConnection implements Connection, Poller.Registration {
     private final Poller poller;
     private final int fd;
     private final InetSocketAddress remoteAddress;
-    private final InetSocketAddress localAddress;
+    /** Set once connected for an outgoing connection (by the poller, before it wakes the connecting thread). */
+    private volatile InetSocketAddress localAddress;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closeRequested = new AtomicBoolean();
     private final CountDownLatch fdClosed = new CountDownLatch(1);
@@ -128,19 +137,89 @@ final class UringConnection implements Connection, Poller.Registration {
     private boolean sendCancelSent;
     private boolean closeSubmitted;
 
+    // Outgoing connections only: the connect in progress.
+    /** {@code struct sockaddr} then {@code struct __kernel_timespec} for the connect; null for an accepted socket. */
+    private final MemorySegment connectRequest;
+    private final int connectAddressLength;
+    private volatile boolean connectDone;
+    /** 0, or the connect's negative errno; valid once {@link #connectDone}. */
+    private volatile int connectResult;
+    private volatile Thread connector;
+    private boolean connectInFlight; // poller-thread state
+    private boolean connectCancelSent; // poller-thread state
+
     /** End of stream or an error: the last entry of {@link #received}. */
     private record Ended(int res) {
     }
 
+    /** An accepted socket. */
     UringConnection(IoUringTransport transport, Poller poller, int fd, InetSocketAddress remoteAddress,
             InetSocketAddress localAddress) {
+        this(transport, poller, fd, remoteAddress, localAddress, null, 0);
+    }
+
+    private UringConnection(IoUringTransport transport, Poller poller, int fd, InetSocketAddress remoteAddress,
+            InetSocketAddress localAddress, MemorySegment connectRequest, int connectAddressLength) {
         this.transport = transport;
         this.poller = poller;
         this.fd = fd;
         this.remoteAddress = remoteAddress;
         this.localAddress = localAddress;
         this.directSend = transport.directSend();
+        this.connectRequest = connectRequest;
+        this.connectAddressLength = connectAddressLength;
         poller.execute(this::registerOnPoller);
+    }
+
+    /**
+     * An outgoing connection: the poller connects the fresh socket {@code fd} to {@code remote} within
+     * {@code timeout}; the caller then waits in {@link #awaitConnected}.
+     */
+    static UringConnection connecting(IoUringTransport transport, Poller poller, int fd, InetSocketAddress remote,
+            Duration timeout) {
+        // Automatic memory: read by the kernel when the poller submits, so it lives as long as this connection.
+        MemorySegment request = Arena.ofAuto().allocate(Sockaddrs.SOCKADDR_STORAGE_SIZE + 16, 8);
+        int length = Sockaddrs.write(request, remote);
+        long nanos = Math.max(1, timeout.toNanos());
+        request.set(ValueLayout.JAVA_LONG, Sockaddrs.SOCKADDR_STORAGE_SIZE, nanos / 1_000_000_000L);
+        request.set(ValueLayout.JAVA_LONG, Sockaddrs.SOCKADDR_STORAGE_SIZE + 8, nanos % 1_000_000_000L);
+        return new UringConnection(transport, poller, fd, remote, null, request, length);
+    }
+
+    /**
+     * Parks until the connect has completed; on failure closes the connection and throws: the kernel's answer
+     * ({@code connect to 127.0.0.1:8081: connect: ECONNREFUSED (111)}), {@link SocketTimeoutException} when the
+     * link timeout cancelled it, {@link ClosedByInterruptException} when the caller was interrupted (the connect is
+     * cancelled), {@link AsynchronousCloseException} when the transport closed meanwhile.
+     */
+    void awaitConnected(String where, Duration timeout) throws IOException {
+        Thread me = Thread.currentThread();
+        connector = me;
+        // Dekker pair with finishConnect: it stores connectDone, then reads connector.
+        while (!connectDone && fdClosed.getCount() > 0) {
+            if (Thread.interrupted()) {
+                connector = null;
+                abortAndWait();
+                me.interrupt();
+                throw new ClosedByInterruptException();
+            }
+            LockSupport.park(this);
+        }
+        connector = null;
+        int res = connectDone ? connectResult : -Errno.ECANCELED;
+        boolean closedMeanwhile = closeRequested.get();
+        if (res == 0 && !closedMeanwhile) {
+            return;
+        }
+        abortAndWait();
+        if (closedMeanwhile) {
+            throw new AsynchronousCloseException();
+        }
+        if (res == -Errno.ECANCELED) {
+            // Only the link timeout cancels a connect that nobody asked to close.
+            throw new SocketTimeoutException(where + ": timed out after " + timeout.toMillis() + " ms");
+        }
+        throw new NativeException(where, "connect", res);
     }
 
     // ---- caller side: reading ----
@@ -539,6 +618,12 @@ final class UringConnection implements Connection, Poller.Registration {
         awaitFdClosed();
     }
 
+    /** Closes at once: staged bytes are dropped, sends and the recv cancelled; returns when the fd is closed. */
+    @Override
+    public void abort() {
+        abortAndWait();
+    }
+
     private void abortAndWait() {
         requestClose(true);
         awaitFdClosed();
@@ -590,7 +675,48 @@ final class UringConnection implements Connection, Poller.Registration {
             forceClose();
             return;
         }
-        armRecv();
+        if (connectRequest != null) {
+            submitConnect();
+        } else {
+            armRecv();
+        }
+    }
+
+    private void submitConnect() {
+        SubmissionQueue sq = poller.sq(2); // the connect and its timeout are one chain
+        sq.connectLinked(fd, connectRequest.address(), connectAddressLength, Poller.userData(id, Poller.OP_CONNECT));
+        sq.linkTimeout(connectRequest.address() + Sockaddrs.SOCKADDR_STORAGE_SIZE,
+                Poller.userData(id, Poller.OP_CONNECT_TIMEOUT));
+        connectInFlight = true;
+        inflight += 2;
+    }
+
+    private void completeConnect(int res) {
+        connectInFlight = false;
+        if (res == 0 && !closing) {
+            try {
+                localAddress = Sockaddrs.localAddress(fd); // here, where the fd cannot be closed meanwhile
+            } catch (NativeException e) {
+                res = -e.errno();
+            }
+        }
+        if (res == 0 && !closing) {
+            armRecv();
+        }
+        finishConnect(res);
+    }
+
+    /** Publishes the connect's outcome and wakes the connecting thread; the first outcome counts. */
+    private void finishConnect(int res) {
+        if (connectRequest == null || connectDone) {
+            return;
+        }
+        connectResult = res;
+        connectDone = true;
+        Thread c = connector;
+        if (c != null) {
+            LockSupport.unpark(c);
+        }
     }
 
     private void armRecv() {
@@ -755,6 +881,12 @@ final class UringConnection implements Connection, Poller.Registration {
             poller.sq().cancelUserData(Poller.userData(id, Poller.OP_RECV), Poller.userData(id, Poller.OP_CANCEL));
             inflight++;
         }
+        if (connectInFlight && !connectCancelSent) {
+            connectCancelSent = true;
+            poller.sq().cancelUserData(Poller.userData(id, Poller.OP_CONNECT),
+                    Poller.userData(id, Poller.OP_CANCEL));
+            inflight++;
+        }
         if (aborting && sendInFlight && !sendCancelSent) {
             sendCancelSent = true;
             poller.sq().cancelUserData(Poller.userData(id, Poller.OP_SEND), Poller.userData(id, Poller.OP_CANCEL));
@@ -783,6 +915,11 @@ final class UringConnection implements Connection, Poller.Registration {
         switch (op) {
             case Poller.OP_RECV -> completeRecv(res, flags);
             case Poller.OP_SEND -> completeSend(res);
+            case Poller.OP_CONNECT -> completeConnect(res);
+            case Poller.OP_CONNECT_TIMEOUT -> {
+                // -ETIME: it fired and cancelled the connect (which reports -ECANCELED); -ECANCELED: the connect
+                // completed first. Either way the connect's own completion says what happened.
+            }
             case Poller.OP_READ -> fileReadResult = res < 0 ? res : res == expectedRead ? 0 : FILE_ENDED;
             case Poller.OP_SHUTDOWN -> {
                 if (res < 0) {
@@ -901,7 +1038,12 @@ final class UringConnection implements Connection, Poller.Registration {
         }
         releaseSending();
         transport.untrack(this);
+        finishConnect(-Errno.ECANCELED); // a connect that never completed (the poller stopped first)
         fdClosed.countDown();
+        Thread c = connector;
+        if (c != null) {
+            LockSupport.unpark(c);
+        }
     }
 
     @Override
