@@ -597,6 +597,11 @@ final class UringConnection implements Connection, Poller.Registration {
         return poller.threadBuilder();
     }
 
+    /** The index of the poller (ring) that drives this connection; for tests and diagnostics. */
+    int pollerIndex() {
+        return poller.index();
+    }
+
     @Override
     public InetSocketAddress remoteAddress() {
         return remoteAddress;

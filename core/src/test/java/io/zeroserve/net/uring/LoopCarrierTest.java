@@ -246,4 +246,43 @@ class LoopCarrierTest {
             c.close();
         }
     }
+
+    /**
+     * {@link IoUringTransport#connect} from a connection's thread puts the new connection on that thread's ring (so
+     * its completions wake the thread there), whichever ring the round-robin would pick; from another thread it
+     * takes the next ring.
+     */
+    @Test
+    void connectFromAConnectionThreadStaysOnItsRing() throws Exception {
+        try (IoUringTransport t = IoUringTransport.create(IoUringTransport.Options.defaults().withRings(2)
+                .withLoopCarriers(true));
+                java.net.ServerSocket upstream = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertTrue(t.loopCarriers(), "loop carriers unavailable: " + LoopCarriers.unavailableReason());
+            Listener l = t.listen(ListenAddress.parse("127.0.0.1:0"), 16);
+            java.net.InetSocketAddress target = new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    upstream.getLocalPort());
+            java.util.Set<Integer> ringsSeen = new java.util.HashSet<>();
+            for (int i = 0; i < 4; i++) {
+                try (Socket client = connect(l)) {
+                    UringConnection served = (UringConnection) on(Thread.ofVirtual(), l::accept).get();
+                    // Each connect shifts the round-robin too, so staying on the ring is not a coincidence.
+                    UringConnection outgoing = (UringConnection) on(served.threadBuilder(),
+                            () -> t.connect(target, java.time.Duration.ofSeconds(10))).get();
+                    try (Socket peer = upstream.accept()) {
+                        assertEquals(served.pollerIndex(), outgoing.pollerIndex(), "ring of the outgoing connection");
+                        ringsSeen.add(outgoing.pollerIndex());
+                        peer.getOutputStream().write("up".getBytes());
+                        assertArrayEquals("up".getBytes(), on(served.threadBuilder(), () -> {
+                            assertEquals("zeroserve-io_uring-" + served.pollerIndex(), carrier());
+                            return outgoing.read();
+                        }).get());
+                    }
+                    outgoing.close();
+                    served.close();
+                }
+            }
+            assertEquals(2, ringsSeen.size(), "both rings served connects");
+            l.close();
+        }
+    }
 }
