@@ -130,7 +130,7 @@ public final class ZeroServe implements AutoCloseable {
             transport = createTransport(config.transport());
             streamExecutor = Executors.newVirtualThreadPerTaskExecutor();
             RequestLog log = config.requestLogging() ? config.requestLog() : null;
-            handler = new ZeroServeHandler(site, config.validateHostnames(), log, scripts::get);
+            handler = new ZeroServeHandler(site, config.validateHostnames(), log, scripts::get, transport);
             Router router = Router.builder().addRouting(DirectRouting.builder(handler)).build();
             ZeroServeHandler fastPath = config.http1FastPath() ? handler : null;
             ListenerContext listenerContext = listenerContext(streamExecutor);

@@ -17,6 +17,8 @@ import io.zeroserve.site.RequestPath;
 import io.zeroserve.site.Site;
 import io.zeroserve.site.StaticDecision;
 import io.zeroserve.site.TarEntry;
+import io.zeroserve.net.Transport;
+import io.zeroserve.proxy.ProxySettings;
 import io.zeroserve.proxy.ReverseProxy;
 import io.zeroserve.script.ScriptChain;
 import io.zeroserve.script.ScriptResult;
@@ -53,25 +55,29 @@ public final class ZeroServeHandler implements Handler, Http1FastPath.Responder 
     private final Supplier<ScriptedSite> scripts;
     private final PreformattedHeads preformatted = new PreformattedHeads();
     /** Upstream connections for {@code zs_reverse_proxy}, pooled across requests. */
-    private final ReverseProxy proxy = ReverseProxy.create();
+    private final ReverseProxy proxy;
 
     /**
      * @param log where request lines go; null turns request logging off ({@code --disable-request-logging})
      */
     public ZeroServeHandler(CurrentSite site, boolean validateHostnames, RequestLog log) {
-        this(site, validateHostnames, log, null);
+        this(site, validateHostnames, log, null, null);
     }
 
     /**
-     * @param scripts the current site's script chain (a reload swaps it, setting it before it swaps {@code site});
-     *                null for none
+     * @param scripts   the current site's script chain (a reload swaps it, setting it before it swaps
+     *                  {@code site}); null for none
+     * @param transport the server's transport, which plaintext {@code http://} upstreams then go through (see
+     *                  {@link ReverseProxy#create(ProxySettings, Transport)});
+     *                  it must outlive this handler's upstreams ({@link #closeUpstreams()}); null for JDK sockets
      */
     public ZeroServeHandler(CurrentSite site, boolean validateHostnames, RequestLog log,
-                            Supplier<ScriptedSite> scripts) {
+                            Supplier<ScriptedSite> scripts, Transport transport) {
         this.site = site;
         this.validateHostnames = validateHostnames;
         this.log = log;
         this.scripts = scripts;
+        this.proxy = ReverseProxy.create(ProxySettings.defaults(), transport);
     }
 
     /**

@@ -92,6 +92,21 @@ final class IoDeadlines implements AutoCloseable {
         };
     }
 
+    /** The same for a transport connection's reads. */
+    UpstreamInput.Chunks watchReads(UpstreamConnection c, UpstreamInput.Chunks source) {
+        return () -> {
+            if (!c.readsWatched) {
+                return source.next();
+            }
+            c.readStarted = clock.getAsLong();
+            try {
+                return source.next();
+            } finally {
+                c.readStarted = IDLE;
+            }
+        };
+    }
+
     void forget(UpstreamConnection c) {
         connections.remove(c);
     }

@@ -1,5 +1,6 @@
 package io.zeroserve.proxy;
 
+import io.zeroserve.net.Transport;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,21 +27,40 @@ public final class ReverseProxy implements AutoCloseable {
 
     private final UpstreamPool pool;
 
-    private ReverseProxy(ProxySettings settings) {
-        this(settings, new IoDeadlines(settings.writeTimeout(), settings.readTimeout(), System::nanoTime, true));
+    /**
+     * System property: {@code false} makes {@link #create(ProxySettings, Transport)} ignore the transport, so that
+     * every upstream goes over JDK sockets as before it was used (A/B runs of the perf harness).
+     */
+    public static final String TRANSPORT_UPSTREAMS_PROPERTY = "zeroserve.proxy.transportUpstreams";
+
+    private ReverseProxy(ProxySettings settings, Transport transport) {
+        this(settings, new IoDeadlines(settings.writeTimeout(), settings.readTimeout(), System::nanoTime, true),
+                transport);
     }
 
-    /** With {@code deadlines} driven by the caller (tests). */
-    ReverseProxy(ProxySettings settings, IoDeadlines deadlines) {
-        this.pool = new UpstreamPool(settings, deadlines);
+    /** With {@code deadlines} driven by the caller (tests); {@code transport} may be null (JDK sockets only). */
+    ReverseProxy(ProxySettings settings, IoDeadlines deadlines, Transport transport) {
+        this.pool = new UpstreamPool(settings, deadlines, transport);
     }
 
+    /** Over JDK sockets only. */
     public static ReverseProxy create() {
-        return new ReverseProxy(ProxySettings.defaults());
+        return create(ProxySettings.defaults(), null);
     }
 
+    /** Over JDK sockets only. */
     public static ReverseProxy create(ProxySettings settings) {
-        return new ReverseProxy(settings);
+        return create(settings, null);
+    }
+
+    /**
+     * With plaintext TCP upstreams connected through {@code transport} (the server's, which must outlive this
+     * proxy), unless {@value #TRANSPORT_UPSTREAMS_PROPERTY} is {@code false}; TLS and Unix domain socket upstreams
+     * over JDK sockets. A null transport means JDK sockets for all.
+     */
+    public static ReverseProxy create(ProxySettings settings, Transport transport) {
+        boolean use = Boolean.parseBoolean(System.getProperty(TRANSPORT_UPSTREAMS_PROPERTY, "true"));
+        return new ReverseProxy(settings, use ? transport : null);
     }
 
     /**

@@ -8,20 +8,48 @@ import java.nio.charset.StandardCharsets;
  * The buffered byte stream from an upstream connection, with a line reader for response heads and chunk framing.
  * Not synchronized (unlike {@link java.io.BufferedInputStream}, whose lock per call costs more than the parsing
  * of a small head): one exchange at a time owns it.
+ *
+ * <p>Two sources: a JDK socket's stream, read into a buffer of our own; or a transport connection's arrays
+ * ({@link Chunks}), each of which becomes the buffer as it is, with no copy.
  */
 final class UpstreamInput extends InputStream {
+    /** The arrays a transport connection reads ({@link io.zeroserve.net.Connection#read()}). */
+    @FunctionalInterface
+    interface Chunks {
+        /** The next bytes (never an empty array), or null at the end of the stream. */
+        byte[] next() throws IOException;
+    }
+
     private final InputStream in;
-    private final byte[] buffer;
+    private final Chunks chunks;
+    private byte[] buffer;
     private int pos;
     private int limit;
 
     UpstreamInput(InputStream in, int bufferSize) {
         this.in = in;
+        this.chunks = null;
         this.buffer = new byte[bufferSize];
+    }
+
+    UpstreamInput(Chunks chunks) {
+        this.in = null;
+        this.chunks = chunks;
+        this.buffer = new byte[0];
     }
 
     /** Fills the empty buffer; false at the end of the stream. */
     private boolean fill() throws IOException {
+        if (chunks != null) {
+            byte[] next = chunks.next();
+            if (next == null || next.length == 0) {
+                return false;
+            }
+            buffer = next;
+            pos = 0;
+            limit = next.length;
+            return true;
+        }
         int n = in.read(buffer, 0, buffer.length);
         if (n <= 0) {
             return false;
@@ -45,7 +73,7 @@ final class UpstreamInput extends InputStream {
             return 0;
         }
         if (pos == limit) {
-            if (len >= buffer.length) {
+            if (in != null && len >= buffer.length) {
                 return in.read(b, off, len); // large reads skip the copy through the buffer
             }
             if (!fill()) {

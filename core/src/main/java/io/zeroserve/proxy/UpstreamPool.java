@@ -1,5 +1,6 @@
 package io.zeroserve.proxy;
 
+import io.zeroserve.net.Transport;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
@@ -18,6 +19,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Keep-alive connections to upstreams, per (host, port, tls). {@link #acquire} hands out the most recently used
  * idle connection or opens a new one; {@link #release} puts a connection that can carry another exchange back.
  * Idle connections older than the idle timeout are closed when next looked at. Thread-safe.
+ *
+ * <p>Plaintext TCP upstreams go through the server's {@link Transport} when there is one: on io_uring the
+ * connection then lives on the ring that carries the request's thread, whose reads and writes complete there and
+ * wake the thread without a switch to another one (the JDK's sockets park it on the JDK's own poller, whose wake-ups
+ * come from another thread). TLS upstreams and Unix domain sockets use JDK sockets, as do all upstreams of a proxy
+ * made without a transport (embedders, tests).
  */
 final class UpstreamPool implements AutoCloseable {
     /** Where connections go: one pool per endpoint. {@code unixPath} is a Unix domain socket's path, else null. */
@@ -37,10 +44,14 @@ final class UpstreamPool implements AutoCloseable {
     private volatile boolean closed;
 
     private final IoDeadlines deadlines;
+    /** For plaintext TCP upstreams; null for JDK sockets. */
+    private final Transport transport;
 
-    UpstreamPool(ProxySettings settings, IoDeadlines deadlines) {
+    /** @param transport the server's transport for plaintext TCP upstreams, or null for JDK sockets only */
+    UpstreamPool(ProxySettings settings, IoDeadlines deadlines, Transport transport) {
         this.settings = settings;
         this.deadlines = deadlines;
+        this.transport = transport;
     }
 
     /** An idle connection to {@code endpoint}, or a new one. */
@@ -107,6 +118,9 @@ final class UpstreamPool implements AutoCloseable {
             throw new UpstreamException("cannot resolve " + endpoint.host() + ": " + e.getMessage(), e);
         }
         IOException last = null;
+        if (transport != null && !endpoint.tls()) {
+            return connectThroughTransport(endpoint, addresses);
+        }
         for (InetAddress address : addresses) {
             Socket socket = new Socket();
             try {
@@ -123,6 +137,30 @@ final class UpstreamPool implements AutoCloseable {
                 closeQuietly(socket);
                 last = new UpstreamException("cannot connect to " + address.getHostAddress() + " port "
                         + endpoint.port() + (endpoint.tls() ? " (TLS)" : "") + ": " + describe(e), e);
+            }
+        }
+        throw last;
+    }
+
+    private UpstreamConnection connectThroughTransport(Endpoint endpoint, InetAddress[] addresses)
+            throws IOException {
+        IOException last = null;
+        for (InetAddress address : addresses) {
+            InetSocketAddress remote = new InetSocketAddress(address, endpoint.port());
+            try {
+                return new UpstreamConnection(endpoint, transport.connect(remote, settings.connectTimeout()),
+                        deadlines);
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                throw e;
+            } catch (IOException e) {
+                // The same words as over a JDK socket; the transport's own "connect to <address>:" goes.
+                String why = describe(e);
+                String context = Transport.connectContext(remote) + ": ";
+                if (why.startsWith(context)) {
+                    why = why.substring(context.length());
+                }
+                last = new UpstreamException("cannot connect to " + address.getHostAddress() + " port "
+                        + endpoint.port() + ": " + why, e);
             }
         }
         throw last;

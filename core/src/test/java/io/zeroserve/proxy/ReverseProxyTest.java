@@ -1,7 +1,10 @@
 package io.zeroserve.proxy;
 
+import io.zeroserve.net.Transport;
 import io.zeroserve.tls.CertificateBuilder;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +39,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReverseProxyTest {
     private TestUpstream upstream;
     private ReverseProxy proxy;
+    /** The transport plaintext TCP upstreams go through; null here (JDK sockets), set by the subclasses. */
+    private Transport transport;
+
+    /** The transport under test; none (JDK sockets) here. */
+    protected Transport createTransport() throws IOException {
+        return null;
+    }
+
+    @BeforeEach
+    void createTransportUnderTest() throws IOException {
+        transport = createTransport();
+    }
 
     @AfterEach
     void stop() throws IOException {
@@ -45,11 +60,22 @@ class ReverseProxyTest {
         if (upstream != null) {
             upstream.close();
         }
+        if (transport != null) {
+            transport.close();
+        }
+    }
+
+    private ReverseProxy newProxy(ProxySettings settings, IoDeadlines deadlines) {
+        return new ReverseProxy(settings, deadlines, transport);
+    }
+
+    private ReverseProxy newProxy() {
+        return ReverseProxy.create(ProxySettings.defaults(), transport);
     }
 
     private UpstreamUrl start() throws IOException {
         upstream = new TestUpstream();
-        proxy = ReverseProxy.create();
+        proxy = newProxy();
         return UpstreamUrl.parse("http://127.0.0.1:" + upstream.port());
     }
 
@@ -222,7 +248,7 @@ class ReverseProxyTest {
             // Bound but not listening: connections are refused, and nothing else can take the port meanwhile.
             reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = reserved.getLocalPort();
-            proxy = ReverseProxy.create();
+            proxy = newProxy();
             UpstreamException e = assertThrows(UpstreamException.class,
                     () -> proxy.send(UpstreamUrl.parse("http://127.0.0.1:" + port), get("/", null, List.of())));
             assertTrue(e.getMessage().contains("127.0.0.1 port " + port), e.getMessage());
@@ -235,7 +261,7 @@ class ReverseProxyTest {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             AtomicLong now = new AtomicLong();
             IoDeadlines deadlines = new IoDeadlines(Duration.ofSeconds(60), Duration.ofSeconds(60), now::get, false);
-            proxy = new ReverseProxy(ProxySettings.defaults(), deadlines);
+            proxy = newProxy(ProxySettings.defaults(), deadlines);
             InputStream endless = new InputStream() {
                 @Override
                 public int read() {
@@ -277,8 +303,10 @@ class ReverseProxyTest {
         Path socket = dir.resolve("app.sock");
         upstream = new TestUpstream(socket);
         AtomicLong now = new AtomicLong();
-        IoDeadlines deadlines = new IoDeadlines(Duration.ofSeconds(60), Duration.ofSeconds(60), now::get, false);
-        proxy = new ReverseProxy(ProxySettings.defaults(), deadlines);
+        // No write timeout to speak of: the clock below jumps a minute per pass, which must not catch the request's
+        // own (quick) write in progress.
+        IoDeadlines deadlines = new IoDeadlines(Duration.ofDays(365), Duration.ofSeconds(60), now::get, false);
+        proxy = newProxy(ProxySettings.defaults(), deadlines);
         UpstreamUrl url = UpstreamUrl.parse("unix/" + socket);
         assertEquals(socket.toString(), url.unixPath());
         assertEquals("upstream ok", text(proxy.send(url, get("/a", "b=c", List.of()))));
@@ -316,6 +344,35 @@ class ReverseProxyTest {
         assertThrows(IllegalArgumentException.class, () -> UpstreamUrl.parse("unix/relative.sock"));
     }
 
+    /** A transport connection has no read timeout of its own: the deadlines cut a read the upstream never answers. */
+    @Test
+    void aTransportUpstreamThatNeverAnswersIsCutAtTheReadTimeout() throws Exception {
+        Assumptions.assumeTrue(transport != null, "JDK sockets time their reads out themselves (SO_TIMEOUT)");
+        upstream = new TestUpstream();
+        AtomicLong now = new AtomicLong();
+        IoDeadlines deadlines = new IoDeadlines(Duration.ofDays(365), Duration.ofSeconds(60), now::get, false);
+        proxy = newProxy(ProxySettings.defaults(), deadlines);
+        UpstreamUrl url = UpstreamUrl.parse("http://127.0.0.1:" + upstream.port());
+        assertEquals("upstream ok", text(proxy.send(url, get("/a", null, List.of()))));
+        CompletableFuture<UpstreamException> failure = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                proxy.send(url, get("/stall", null, List.of())).close();
+                failure.complete(null);
+            } catch (UpstreamException e) {
+                failure.complete(e);
+            }
+        });
+        while (!failure.isDone()) {
+            now.addAndGet(Duration.ofSeconds(61).toNanos());
+            deadlines.check();
+            Thread.yield();
+        }
+        UpstreamException e = failure.get();
+        assertTrue(e != null && e.getMessage().contains("did not answer in time"), String.valueOf(e));
+        assertEquals("upstream ok", text(proxy.send(url, get("/b", null, List.of()))), "a new connection serves");
+    }
+
     @Test
     void httpsUpstreamsAreVerified() throws Exception {
         CertificateBuilder.Issued ca = CertificateBuilder.create().commonName("proxy test CA").ca(true).build();
@@ -337,7 +394,7 @@ class ReverseProxyTest {
         tmf.init(trust);
         SSLContext clientContext = SSLContext.getInstance("TLS");
         clientContext.init(null, tmf.getTrustManagers(), null);
-        proxy = ReverseProxy.create(ProxySettings.defaults().withSslContext(clientContext));
+        proxy = ReverseProxy.create(ProxySettings.defaults().withSslContext(clientContext), transport);
 
         UpstreamUrl good = UpstreamUrl.parse("https://localhost:" + upstream.port());
         assertEquals("upstream ok", text(proxy.send(good, get("/tls", null, List.of()))));

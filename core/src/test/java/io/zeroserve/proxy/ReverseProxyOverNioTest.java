@@ -1,0 +1,12 @@
+package io.zeroserve.proxy;
+
+import io.zeroserve.net.Transport;
+import io.zeroserve.net.nio.NioTransport;
+
+/** {@link ReverseProxyTest} with plaintext TCP upstreams connected through the NIO transport. */
+class ReverseProxyOverNioTest extends ReverseProxyTest {
+    @Override
+    protected Transport createTransport() {
+        return NioTransport.create();
+    }
+}
