@@ -109,6 +109,16 @@ public interface Connection extends AutoCloseable {
         return Thread.ofVirtual();
     }
 
+    /**
+     * Whether the calling thread can use this connection without a hand-off to another thread: io_uring answers
+     * whether the connection's poller carries the caller (its completions then wake the caller in place, see
+     * {@link #threadBuilder()}). A pool of connections shared by many threads uses it to prefer local ones. This
+     * default, for transports with no such affinity, is true.
+     */
+    default boolean isLocalToCurrentThread() {
+        return true;
+    }
+
     InetSocketAddress remoteAddress();
 
     InetSocketAddress localAddress();

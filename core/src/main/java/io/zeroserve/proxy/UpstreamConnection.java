@@ -140,6 +140,14 @@ final class UpstreamConnection implements AutoCloseable {
         readsWatched = false;
     }
 
+    /**
+     * Whether the calling thread can use it without a hand-off to another thread ({@link
+     * Connection#isLocalToCurrentThread()}); always true for JDK sockets, which have no such affinity.
+     */
+    boolean isLocalToCurrentThread() {
+        return connection == null || connection.isLocalToCurrentThread();
+    }
+
     boolean isClosed() {
         if (connection != null) {
             return !connection.isOpen();

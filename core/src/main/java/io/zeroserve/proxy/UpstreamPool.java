@@ -12,6 +12,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection then lives on the ring that carries the request's thread, whose reads and writes complete there and
  * wake the thread without a switch to another one (the JDK's sockets park it on the JDK's own poller, whose wake-ups
  * come from another thread). TLS upstreams and Unix domain sockets use JDK sockets, as do all upstreams of a proxy
- * made without a transport (embedders, tests).
+ * made without a transport (embedders, tests). With several rings, {@link #acquire} prefers an idle connection on
+ * the caller's own ring ({@link UpstreamConnection#isLocalToCurrentThread()}), else takes the most recent one.
  */
 final class UpstreamPool implements AutoCloseable {
     /** Where connections go: one pool per endpoint. {@code unixPath} is a Unix domain socket's path, else null. */
@@ -54,6 +56,9 @@ final class UpstreamPool implements AutoCloseable {
         this.transport = transport;
     }
 
+    /** How many idle connections {@link #acquire} looks at for one on the caller's ring, most recent first. */
+    private static final int LOCAL_SCAN = 16;
+
     /** An idle connection to {@code endpoint}, or a new one. */
     UpstreamConnection acquire(Endpoint endpoint) throws IOException {
         ArrayDeque<UpstreamConnection> queue = idle.get(endpoint);
@@ -62,7 +67,7 @@ final class UpstreamPool implements AutoCloseable {
             while (true) {
                 UpstreamConnection c;
                 synchronized (queue) {
-                    c = queue.pollLast();
+                    c = takePreferringLocal(queue);
                 }
                 if (c == null) {
                     break;
@@ -74,6 +79,19 @@ final class UpstreamPool implements AutoCloseable {
             }
         }
         return connect(endpoint);
+    }
+
+    /** The most recent of the last {@value #LOCAL_SCAN} idle connections that is local to the caller, else the last. */
+    private static UpstreamConnection takePreferringLocal(ArrayDeque<UpstreamConnection> queue) {
+        Iterator<UpstreamConnection> recentFirst = queue.descendingIterator();
+        for (int looked = 0; looked < LOCAL_SCAN && recentFirst.hasNext(); looked++) {
+            UpstreamConnection c = recentFirst.next();
+            if (c.isLocalToCurrentThread()) {
+                recentFirst.remove();
+                return c;
+            }
+        }
+        return queue.pollLast();
     }
 
     /** Takes back a connection whose last exchange ended cleanly; closes it when the pool is full or closed. */

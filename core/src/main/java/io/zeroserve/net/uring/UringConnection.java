@@ -597,6 +597,12 @@ final class UringConnection implements Connection, Poller.Registration {
         return poller.threadBuilder();
     }
 
+    /** True when this connection's poller carries the caller, or carries no connection threads at all. */
+    @Override
+    public boolean isLocalToCurrentThread() {
+        return !poller.isCarrier() || poller.carriesCurrentThread();
+    }
+
     /** The index of the poller (ring) that drives this connection; for tests and diagnostics. */
     int pollerIndex() {
         return poller.index();

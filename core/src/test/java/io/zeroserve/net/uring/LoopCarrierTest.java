@@ -270,6 +270,9 @@ class LoopCarrierTest {
                             () -> t.connect(target, java.time.Duration.ofSeconds(10))).get();
                     try (Socket peer = upstream.accept()) {
                         assertEquals(served.pollerIndex(), outgoing.pollerIndex(), "ring of the outgoing connection");
+                        assertTrue(on(served.threadBuilder(), outgoing::isLocalToCurrentThread).get());
+                        assertFalse(on(Thread.ofVirtual(), outgoing::isLocalToCurrentThread).get(),
+                                "not local to a thread of the JDK's scheduler");
                         ringsSeen.add(outgoing.pollerIndex());
                         peer.getOutputStream().write("up".getBytes());
                         assertArrayEquals("up".getBytes(), on(served.threadBuilder(), () -> {
