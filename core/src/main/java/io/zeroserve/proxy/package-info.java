@@ -13,6 +13,9 @@
  * only when absent ({@link io.zeroserve.proxy.ForwardedHeaders}).
  *
  * <p>Threading: a {@link io.zeroserve.proxy.ReverseProxy} is shared by every request; each exchange runs on the
- * request's own (virtual) thread with blocking socket I/O. Nothing here depends on Helidon.
+ * request's own (virtual) thread with blocking I/O: plaintext TCP upstreams through the server's
+ * {@link io.zeroserve.net.Transport} when the proxy was given one (on io_uring the connection lives on the ring that
+ * carries the request's thread), JDK sockets otherwise and for TLS and Unix domain socket upstreams. Nothing here
+ * depends on Helidon.
  */
 package io.zeroserve.proxy;

@@ -864,23 +864,52 @@ public abstract class TransportContractTest {
     void connectThatCannotCompleteTimesOut() throws Exception {
         List<Socket> queued = new ArrayList<>();
         try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            boolean filled = false;
-            for (int i = 0; i < 64 && !filled; i++) {
-                Socket s = new Socket();
-                try {
-                    s.connect(full.getLocalSocketAddress(), 300);
-                    queued.add(s);
-                } catch (java.net.SocketTimeoutException e) {
-                    s.close();
-                    filled = true;
-                }
-            }
-            org.junit.jupiter.api.Assumptions.assumeTrue(filled, "the kernel never let a connect to a full queue hang");
+            fillAcceptQueue(full, queued);
             ExecutionException e = assertThrows(ExecutionException.class, () -> onVirtualThread(
                     () -> transport.connect(loopback(full.getLocalPort()), Duration.ofMillis(200))).get());
             assertInstanceOf(java.net.SocketTimeoutException.class, e.getCause());
             assertTrue(e.getCause().getMessage().startsWith("connect to 127.0.0.1:" + full.getLocalPort()
                     + ": timed out"), e.getCause().getMessage());
+        } finally {
+            for (Socket s : queued) {
+                s.close();
+            }
+        }
+    }
+
+    /** Connects to {@code full} until a connect times out (its queue is full); skips the test if none does. */
+    private static void fillAcceptQueue(ServerSocket full, List<Socket> queued) throws IOException {
+        for (int i = 0; i < 64; i++) {
+            Socket s = new Socket();
+            try {
+                s.connect(full.getLocalSocketAddress(), 300);
+                queued.add(s);
+            } catch (java.net.SocketTimeoutException e) {
+                s.close();
+                return;
+            }
+        }
+        org.junit.jupiter.api.Assumptions.abort("the kernel never let a connect to a full accept queue hang");
+    }
+
+    /** Closing the transport ends a connect in progress with an exception, and leaks nothing (see the fd check). */
+    @Test
+    void closingTheTransportEndsAConnectInProgress() throws Exception {
+        List<Socket> queued = new ArrayList<>();
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            fillAcceptQueue(full, queued);
+            AtomicReference<Thread> connector = new AtomicReference<>();
+            CompletableFuture<Connection> connect = onVirtualThread(() -> {
+                connector.set(Thread.currentThread());
+                return transport.connect(loopback(full.getLocalPort()), Duration.ofMinutes(5));
+            });
+            while (connector.get() == null) {
+                Thread.onSpinWait();
+            }
+            awaitParked(connector.get());
+            transport.close();
+            ExecutionException e = assertThrows(ExecutionException.class, connect::get);
+            assertInstanceOf(IOException.class, e.getCause());
         } finally {
             for (Socket s : queued) {
                 s.close();

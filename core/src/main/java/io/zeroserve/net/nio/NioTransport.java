@@ -9,7 +9,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -97,13 +97,14 @@ public final class NioTransport implements Transport {
         }
         long millis = Math.max(1, timeout.toMillis()); // 0 would mean no limit at all
         SocketChannel channel = SocketChannel.open();
+        track(channel); // so that close() ends a connect in progress (AsynchronousCloseException)
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.socket().connect(remote, (int) Math.min(Integer.MAX_VALUE, millis));
             return connection(channel);
-        } catch (ClosedByInterruptException e) {
+        } catch (AsynchronousCloseException e) {
             channel.close();
-            throw e; // the contract's type for an interrupt
+            throw e; // an interrupt (ClosedByInterruptException) or the transport closed: the contract's types
         } catch (SocketTimeoutException e) {
             channel.close();
             throw new SocketTimeoutException(where + ": timed out after " + millis + " ms");
@@ -115,6 +116,8 @@ public final class NioTransport implements Transport {
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw new IOException(where + ": " + e.getMessage(), e);
+        } finally {
+            untrack(channel); // tracked as its connection from here, or closed
         }
     }
 

@@ -207,7 +207,8 @@ final class UringConnection implements Connection, Poller.Registration {
         }
         connector = null;
         int res = connectDone ? connectResult : -Errno.ECANCELED;
-        boolean closedMeanwhile = closeRequested.get();
+        // A poller that stopped before it took the connect closed the socket without a close request.
+        boolean closedMeanwhile = closeRequested.get() || (res == -Errno.ECANCELED && poller.isTerminated());
         if (res == 0 && !closedMeanwhile) {
             return;
         }
