@@ -145,7 +145,7 @@ final class Http1Codec {
     }
 
     /** Exactly {@code length} bytes of {@code in}; an early end is an error. */
-    static final class FixedLengthBody extends InputStream {
+    static final class FixedLengthBody extends BlockReadInputStream {
         private final InputStream in;
         private long remaining;
 
@@ -154,11 +154,6 @@ final class Http1Codec {
             this.remaining = length;
         }
 
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
@@ -183,7 +178,7 @@ final class Http1Codec {
     }
 
     /** A chunked body (RFC 9112 §7.1): the data of every chunk, then the trailer section is read and dropped. */
-    static final class ChunkedBody extends InputStream {
+    static final class ChunkedBody extends BlockReadInputStream {
         private final UpstreamInput in;
         private long chunkLeft;
         private boolean finished;
@@ -192,11 +187,6 @@ final class Http1Codec {
             this.in = in;
         }
 
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {

@@ -70,13 +70,7 @@ final class IoDeadlines implements AutoCloseable {
 
     /** {@code socketIn} with its reads watched for {@code c} while {@code c.readsWatched} is set. */
     InputStream watchReads(UpstreamConnection c, InputStream socketIn) {
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
+        return new BlockReadInputStream() {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 if (!c.readsWatched) {

@@ -272,7 +272,7 @@ public final class ReverseProxy implements AutoCloseable {
     }
 
     /** The client's body stream, counting what was read and failing past the limit. */
-    private static final class CountingBody extends InputStream {
+    private static final class CountingBody extends BlockReadInputStream {
         private final InputStream in;
         private final long limit;
         long count;
@@ -282,11 +282,6 @@ public final class ReverseProxy implements AutoCloseable {
             this.limit = limit;
         }
 
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {

@@ -111,7 +111,7 @@ public final class UpstreamResponse implements AutoCloseable {
     }
 
     /** The body stream: hands its connection back on the last byte, closes it on a failure. */
-    private static final class Body extends InputStream {
+    private static final class Body extends BlockReadInputStream {
         private final UpstreamConnection connection;
         private final InputStream framed;
         private final UpstreamPool pool;
@@ -125,11 +125,6 @@ public final class UpstreamResponse implements AutoCloseable {
             this.reusable = reusable;
         }
 
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
