@@ -2,13 +2,14 @@ package io.zeroserve.net;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 
 /**
  * Moves bytes between sockets and the server: io_uring where the kernel allows it, NIO otherwise.
  *
- * <p>Threading: {@link Listener#accept()}, {@link #connect}, {@link Connection#read()} and {@link Connection#write} block the calling
- * thread, which is normally a virtual thread; implementations park it rather than pin its carrier. The transport
+ * <p>Threading: {@link Listener#accept()}, {@link #connect}, {@link Connection#read()} and {@link Connection#write}
+ * block the calling thread, which is normally a virtual thread; implementations park it rather than pin its carrier. The transport
  * owns every native resource it creates and frees them in {@link #close()}.
  */
 public interface Transport extends AutoCloseable {
@@ -31,6 +32,21 @@ public interface Transport extends AutoCloseable {
      *     message starts with {@code connect to <address>:<port>:} and says what the kernel answered
      */
     Connection connect(InetSocketAddress remote, Duration timeout) throws IOException;
+
+    /**
+     * The checks every {@link #connect} starts with: refuses a closed transport or an unresolved address, and returns
+     * {@link #connectContext}, the start of its error messages.
+     */
+    static String checkConnectable(boolean transportClosed, InetSocketAddress remote) throws IOException {
+        if (transportClosed) {
+            throw new ClosedChannelException();
+        }
+        String where = connectContext(remote);
+        if (remote.isUnresolved()) {
+            throw new IOException(where + ": the host name is not resolved");
+        }
+        return where;
+    }
 
     /** {@code "connect to 127.0.0.1:8081"}: the start of every connect error's message. */
     static String connectContext(InetSocketAddress remote) {

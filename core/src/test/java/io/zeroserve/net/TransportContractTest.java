@@ -539,24 +539,28 @@ public abstract class TransportContractTest {
     @Test
     void closeWakesABlockedReader() throws Exception {
         try (Socket client = connect(listener)) {
-            Connection c = acceptOnVirtualThread(listener).get();
-            AtomicReference<Thread> reader = new AtomicReference<>();
-            CountDownLatch started = new CountDownLatch(1);
-            CompletableFuture<byte[]> read = onThreadOf(c, () -> {
-                reader.set(Thread.currentThread());
-                started.countDown();
-                return c.read();
-            });
-            started.await();
-            awaitParked(reader.get());
-            c.close();
-            try {
-                assertNull(read.get(), "a woken reader sees end of stream or an exception");
-            } catch (ExecutionException e) {
-                assertInstanceOf(IOException.class, e.getCause());
-            }
-            assertFalse(c.isOpen());
+            assertCloseWakesItsBlockedReader(acceptOnVirtualThread(listener).get());
         }
+    }
+
+    /** Blocks a read of {@code c} on the thread that serves it, closes {@code c}, and checks that the read ended. */
+    private void assertCloseWakesItsBlockedReader(Connection c) throws Exception {
+        AtomicReference<Thread> reader = new AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<byte[]> read = onThreadOf(c, () -> {
+            reader.set(Thread.currentThread());
+            started.countDown();
+            return c.read();
+        });
+        started.await();
+        awaitParked(reader.get());
+        c.close();
+        try {
+            assertNull(read.get(), "a woken reader sees end of stream or an exception");
+        } catch (ExecutionException e) {
+            assertInstanceOf(IOException.class, e.getCause());
+        }
+        assertFalse(c.isOpen());
     }
 
     @Test
@@ -923,22 +927,7 @@ public abstract class TransportContractTest {
             Connection c = onVirtualThread(() -> transport.connect(loopback(upstream.getLocalPort()),
                     CONNECT_TIMEOUT)).get();
             try (Socket peer = upstream.accept()) {
-                AtomicReference<Thread> reader = new AtomicReference<>();
-                CountDownLatch started = new CountDownLatch(1);
-                CompletableFuture<byte[]> read = onThreadOf(c, () -> {
-                    reader.set(Thread.currentThread());
-                    started.countDown();
-                    return c.read();
-                });
-                started.await();
-                awaitParked(reader.get());
-                c.close();
-                try {
-                    assertNull(read.get(), "a woken reader sees end of stream or an exception");
-                } catch (ExecutionException e) {
-                    assertInstanceOf(IOException.class, e.getCause());
-                }
-                assertFalse(c.isOpen());
+                assertCloseWakesItsBlockedReader(c);
                 assertEquals(-1, peer.getInputStream().read(), "the peer sees our close");
             }
         }

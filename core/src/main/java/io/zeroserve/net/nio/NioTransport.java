@@ -88,13 +88,7 @@ public final class NioTransport implements Transport {
      */
     @Override
     public Connection connect(InetSocketAddress remote, Duration timeout) throws IOException {
-        if (closed) {
-            throw new ClosedChannelException();
-        }
-        String where = Transport.connectContext(remote);
-        if (remote.isUnresolved()) {
-            throw new IOException(where + ": the host name is not resolved");
-        }
+        String where = Transport.checkConnectable(closed, remote);
         long millis = Math.max(1, timeout.toMillis()); // 0 would mean no limit at all
         SocketChannel channel = SocketChannel.open();
         track(channel); // so that close() ends a connect in progress (AsynchronousCloseException)

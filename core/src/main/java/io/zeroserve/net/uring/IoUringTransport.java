@@ -191,13 +191,7 @@ public final class IoUringTransport implements Transport {
      */
     @Override
     public Connection connect(InetSocketAddress remote, Duration timeout) throws IOException {
-        if (closed) {
-            throw new ClosedChannelException();
-        }
-        String where = Transport.connectContext(remote);
-        if (remote.isUnresolved()) {
-            throw new IOException(where + ": the host name is not resolved");
-        }
+        String where = Transport.checkConnectable(closed, remote);
         if (!timeout.isPositive()) {
             throw new IllegalArgumentException(where + ": the timeout must be positive: " + timeout);
         }
