@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
  * where it refuses io_uring). The proxy runs on ordinary virtual threads here, so its connections take the rings in
  * turn; ProxyServingTest covers the server's own connection threads.
  */
-class ReverseProxyOverIoUringTest extends ReverseProxyTest {
+class ReverseProxyOverIoUringTest extends ReverseProxyOverTransportTest {
     @BeforeAll
     static void needsIoUring() {
         IoUringSupport.assumeAvailable();
