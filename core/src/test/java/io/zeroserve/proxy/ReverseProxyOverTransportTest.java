@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -21,21 +20,7 @@ abstract class ReverseProxyOverTransportTest extends ReverseProxyTest {
         proxy = newProxy(ProxySettings.defaults(), deadlines);
         UpstreamUrl url = UpstreamUrl.parse("http://127.0.0.1:" + upstream.port());
         assertEquals("upstream ok", text(proxy.send(url, get("/a", null, List.of()))));
-        CompletableFuture<UpstreamException> failure = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                proxy.send(url, get("/stall", null, List.of())).close();
-                failure.complete(null);
-            } catch (UpstreamException e) {
-                failure.complete(e);
-            }
-        });
-        while (!failure.isDone()) {
-            now.addAndGet(Duration.ofSeconds(61).toNanos());
-            deadlines.check();
-            Thread.yield();
-        }
-        UpstreamException e = failure.get();
+        UpstreamException e = sendWhileTheClockJumps(url, get("/stall", null, List.of()), now, deadlines);
         assertTrue(e != null && e.getMessage().contains("did not answer in time"), String.valueOf(e));
         assertEquals("upstream ok", text(proxy.send(url, get("/b", null, List.of()))), "a new connection serves");
     }

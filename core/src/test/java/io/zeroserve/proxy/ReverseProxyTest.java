@@ -82,6 +82,29 @@ class ReverseProxyTest {
         return new ProxyRequest("GET", path, query, headers, "192.0.2.7", "https", ProxyRequest.Body.none(), -1);
     }
 
+    /**
+     * Sends {@code request} on a virtual thread while this thread moves the clock a minute ahead before each deadline
+     * check; returns the failure that ended the exchange, or null when it succeeded.
+     */
+    UpstreamException sendWhileTheClockJumps(UpstreamUrl url, ProxyRequest request, AtomicLong now,
+                                             IoDeadlines deadlines) throws Exception {
+        CompletableFuture<UpstreamException> failure = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                proxy.send(url, request).close();
+                failure.complete(null);
+            } catch (UpstreamException e) {
+                failure.complete(e);
+            }
+        });
+        while (!failure.isDone()) {
+            now.addAndGet(Duration.ofSeconds(61).toNanos());
+            deadlines.check();
+            Thread.yield();
+        }
+        return failure.get();
+    }
+
     static String text(UpstreamResponse r) throws IOException {
         try (r) {
             return new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
@@ -276,23 +299,9 @@ class ReverseProxyTest {
             UpstreamUrl url = UpstreamUrl.parse("http://127.0.0.1:" + silent.getLocalPort());
             ProxyRequest upload = new ProxyRequest("POST", "/", null, List.of(), "192.0.2.7", "http",
                     ProxyRequest.Body.stream(endless, -1), -1);
-            CompletableFuture<UpstreamException> failure = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    proxy.send(url, upload).close();
-                    failure.complete(null);
-                } catch (UpstreamException e) {
-                    failure.complete(e);
-                }
-            });
             // The clock only moves here: each pass finds the write in progress (if any) a minute old. Once the
             // socket buffers are full the write stays in progress, and the pass cuts it.
-            while (!failure.isDone()) {
-                now.addAndGet(Duration.ofSeconds(61).toNanos());
-                deadlines.check();
-                Thread.yield();
-            }
-            UpstreamException e = failure.get();
+            UpstreamException e = sendWhileTheClockJumps(url, upload, now, deadlines);
             assertTrue(e != null && e.getMessage().contains("blocked for more than 60 s"), String.valueOf(e));
         }
     }
@@ -320,21 +329,7 @@ class ReverseProxyTest {
         }
 
         // No socket read timeout on a Unix socket: the deadlines cut a read the upstream never answers.
-        CompletableFuture<UpstreamException> failure = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                proxy.send(url, get("/stall", null, List.of())).close();
-                failure.complete(null);
-            } catch (UpstreamException e) {
-                failure.complete(e);
-            }
-        });
-        while (!failure.isDone()) {
-            now.addAndGet(Duration.ofSeconds(61).toNanos());
-            deadlines.check();
-            Thread.yield();
-        }
-        UpstreamException e = failure.get();
+        UpstreamException e = sendWhileTheClockJumps(url, get("/stall", null, List.of()), now, deadlines);
         assertTrue(e != null && e.getMessage().contains("did not answer in time"), String.valueOf(e));
 
         UpstreamException missing = assertThrows(UpstreamException.class,

@@ -30,23 +30,9 @@ class PerfRunSmokeTest {
 
     @Test
     void oneRoundOfOneScenarioAgainstZeroserveProducesTableAndJson(@TempDir Path tmp) throws Exception {
-        Path repo = repositoryRoot();
         Path out = tmp.resolve("results");
         Path work = tmp.resolve("work");
-        Path log = tmp.resolve("perf-run.log");
-        List<String> command = List.of(repo.resolve("perf/run").toString(),
-                "--servers", "zeroserve", "--scenario", "static-small-plain", "--rounds", "1",
-                "--duration", "1", "--warmup", "1", "--budget", "300",
-                "--out", out.toString(), "--work", work.toString());
-        Process p = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        if (!p.waitFor(600, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-            fail("perf/run did not finish within 600 s:\n" + Files.readString(log));
-        }
-        String output = Files.readString(log);
-        assertEquals(0, p.exitValue(), () -> "perf/run failed:\n" + output);
+        String output = runOneRound(tmp, "static-small-plain");
 
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("### static-small-plain"), () -> "no table for the scenario:\n" + md);
@@ -88,23 +74,9 @@ class PerfRunSmokeTest {
      */
     @Test
     void proxySmallIsMeasuredForZeroserve(@TempDir Path tmp) throws Exception {
-        Path repo = repositoryRoot();
         Path out = tmp.resolve("results");
         Path work = tmp.resolve("work");
-        Path log = tmp.resolve("perf-run.log");
-        List<String> command = List.of(repo.resolve("perf/run").toString(),
-                "--servers", "zeroserve", "--scenario", "proxy-small", "--rounds", "1",
-                "--duration", "1", "--warmup", "1", "--budget", "300",
-                "--out", out.toString(), "--work", work.toString());
-        Process p = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        if (!p.waitFor(600, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-            fail("perf/run did not finish within 600 s:\n" + Files.readString(log));
-        }
-        String output = Files.readString(log);
-        assertEquals(0, p.exitValue(), () -> "perf/run failed:\n" + output);
+        String output = runOneRound(tmp, "proxy-small");
         JsonObject json;
         try (JsonReader r = Json.createReader(new StringReader(Files.readString(out.resolve("results.json"))))) {
             json = r.readObject();
@@ -119,6 +91,29 @@ class PerfRunSmokeTest {
             assertTrue(round.getJsonNumber("requests").longValue() > 0, server::toString);
         }
         assertNoProcessLeftIn(work);
+    }
+
+    /**
+     * Runs {@code perf/run} for one round of {@code scenario} against zeroserve, writing to {@code tmp}/results with
+     * {@code tmp}/work as its scratch directory; checks it succeeded and returns its output.
+     */
+    private static String runOneRound(Path tmp, String scenario) throws Exception {
+        Path repo = repositoryRoot();
+        Path log = tmp.resolve("perf-run.log");
+        List<String> command = List.of(repo.resolve("perf/run").toString(),
+                "--servers", "zeroserve", "--scenario", scenario, "--rounds", "1",
+                "--duration", "1", "--warmup", "1", "--budget", "300",
+                "--out", tmp.resolve("results").toString(), "--work", tmp.resolve("work").toString());
+        Process p = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!p.waitFor(600, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+            fail("perf/run did not finish within 600 s:\n" + Files.readString(log));
+        }
+        String output = Files.readString(log);
+        assertEquals(0, p.exitValue(), () -> "perf/run failed:\n" + output);
+        return output;
     }
 
     /** Every server the run started had the work directory on its command line; none may still be running. */
